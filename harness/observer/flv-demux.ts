@@ -14,7 +14,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Amf0Value, decodeAmf0All } from './internal/amf0-decoder.js';
 import { ObserverError } from './observer-error.js';
 
-/** One FLV tag as on the wire. `index` counts tags of every type from 0 in stream order. */
+/**
+ * One FLV tag as on the wire. `index` is its position in `FlvTimeline.tags` (stream order, from 0); tags
+ * of an unknown TagType are not recorded (an error is).
+ */
 export interface FlvTagRecord {
   index: number;
   type: 'video' | 'audio' | 'script';
@@ -36,6 +39,8 @@ export interface FlvTagRecord {
   scriptName?: string;
   /** Script: the value after the name; when there are several (`@setDataFrame`), all of them, in an array. */
   scriptValue?: unknown;
+  /** Script: true when flv.js reported this tag as onMetaData (it ignores `@setDataFrame` wrapping). */
+  flvjsOnMetaData?: boolean;
 }
 
 export interface FlvVideoSample {
@@ -149,6 +154,7 @@ interface FlvJsTrack<S> {
 interface FlvJsDemuxer {
   onError: (type: string, info: string) => void;
   onMediaInfo: (mediaInfo: unknown) => void;
+  onMetaDataArrived: (metadata: unknown) => void;
   onTrackMetadata: (type: 'video' | 'audio', meta: FlvJsVideoMeta | FlvJsAudioMeta) => void;
   onDataAvailable: (audio: FlvJsTrack<FlvJsAudioSample>, video: FlvJsTrack<FlvJsVideoSample>) => void;
   parseChunks(chunk: ArrayBuffer, byteStart: number): number;
@@ -411,6 +417,10 @@ export class FlvTimelineBuilder {
       // onTrackMetadata instead, which fires once per sequence header.
     };
     demuxer.onTrackMetadata = (type, meta) => this.onTrackMetadata(type, meta);
+    demuxer.onMetaDataArrived = () => {
+      const tag = this.timeline.tags[this.currentTag];
+      if (tag?.type === 'script') tag.flvjsOnMetaData = true;
+    };
     demuxer.onDataAvailable = (audio, video) => this.drain(audio, video);
     this.demuxer = demuxer;
     this.consume(dataOffset + PREV_TAG_SIZE);

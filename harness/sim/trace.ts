@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { SimError } from './sim-error.js';
+
+/** Values a trace may hold: plain JSON, so a trace can be written, read back and compared byte for byte. */
+export type TraceValue = null | boolean | number | string | TraceValue[] | { [key: string]: TraceValue };
+
+/**
+ * One timestamped record. `t` is virtual time in µs, `seq` the record's position in the trace, `kind` a
+ * dotted name such as "pusher.event" or "net.deliver". The record kinds themselves are declared where they
+ * are produced; this kernel only guarantees order, canonical form and the digest.
+ */
+export interface TraceRecord {
+  readonly t: number;
+  readonly seq: number;
+  readonly kind: string;
+  readonly data: { readonly [key: string]: TraceValue };
+}
+
+/** Canonical JSON: object keys sorted, no whitespace, -0 written as 0, non-finite numbers refused. */
+export function canonicalJson(value: TraceValue): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new SimError(
+          'INVALID_ARGUMENT',
+          `Cannot serialise ${value} in a trace (expected a finite number)`,
+          {
+            value,
+          },
+        );
+      }
+      return Object.is(value, -0) ? '0' : JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    default:
+      break;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  const parts: string[] = [];
+  for (const k of keys) {
+    const v = value[k];
+    if (v === undefined) continue;
+    parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/**
+ * Collects records in the order they happen. Time comes from the injected `now` (the scheduler), never
+ * the wall clock. Listeners see each record as it is added (live oracles, progress output).
+ */
+export class TraceRecorder {
+  readonly #records: TraceRecord[] = [];
+  readonly #now: () => number;
+  readonly #listeners: ((r: TraceRecord) => void)[] = [];
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  record(kind: string, data: { [key: string]: TraceValue | undefined } = {}): TraceRecord {
+    const clean: { [key: string]: TraceValue } = {};
+    for (const k of Object.keys(data)) {
+      const v = data[k];
+      if (v !== undefined) clean[k] = v;
+    }
+    const rec: TraceRecord = { t: this.#now(), seq: this.#records.length, kind, data: clean };
+    this.#records.push(rec);
+    for (const l of this.#listeners) l(rec);
+    return rec;
+  }
+
+  onRecord(listener: (r: TraceRecord) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  get records(): readonly TraceRecord[] {
+    return this.#records;
+  }
+
+  /** JSON Lines, one canonical record per line, ending with a newline. */
+  toJsonLines(): string {
+    return serializeTrace(this.#records);
+  }
+
+  /** SHA-256 (hex) of `toJsonLines()`. */
+  digest(): string {
+    return digestTrace(this.#records);
+  }
+}
+
+export function serializeRecord(r: TraceRecord): string {
+  return canonicalJson({ t: r.t, seq: r.seq, kind: r.kind, data: r.data as { [key: string]: TraceValue } });
+}
+
+export function serializeTrace(records: readonly TraceRecord[]): string {
+  let out = '';
+  for (const r of records) out += `${serializeRecord(r)}\n`;
+  return out;
+}
+
+export function digestTrace(records: readonly TraceRecord[]): string {
+  const h = createHash('sha256');
+  for (const r of records) h.update(`${serializeRecord(r)}\n`);
+  return h.digest('hex');
+}
+
+/** Parse JSON Lines written by `toJsonLines` back into records (for replays, diffs and offline oracles). */
+export function parseTrace(text: string): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (e) {
+      throw new SimError('INVALID_ARGUMENT', `Failed to parse trace line ${i + 1}: ${(e as Error).message}`, {
+        line: i + 1,
+      });
+    }
+    const r = parsed as Partial<TraceRecord>;
+    if (typeof r.t !== 'number' || typeof r.seq !== 'number' || typeof r.kind !== 'string' || !r.data) {
+      throw new SimError(
+        'INVALID_ARGUMENT',
+        `Failed to parse trace line ${i + 1}: expected {t, seq, kind, data}`,
+        {
+          line: i + 1,
+        },
+      );
+    }
+    out.push(r as TraceRecord);
+  }
+  return out;
+}

@@ -253,9 +253,10 @@ const PREV_TAG_SIZE = 4;
 export class FlvTimelineBuilder {
   private readonly flv: FlvDemuxerModule;
   private demuxer: FlvJsDemuxer | null = null;
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private start = 0; // first unparsed byte in buf
   private end = 0; // one past the last valid byte in buf
+  private borrowed = false; // buf is the caller's chunk (only during push())
   private pos = 0; // absolute stream offset of buf[start]
   private headerBytes: Uint8Array | null = null; // FLV header + PreviousTagSize0, until flv.js has it
   private state: 'header' | 'tags' | 'stopped' = 'header';
@@ -291,6 +292,7 @@ export class FlvTimelineBuilder {
       const progressed = this.state === 'header' ? this.parseHeader() : this.parseTag();
       if (!progressed) break; // also covers a header error, which stops parsing
     }
+    this.unborrow();
   }
 
   /** Ends the stream: reports an incomplete trailing tag as a `truncated` error and returns the timeline. */
@@ -347,19 +349,38 @@ export class FlvTimelineBuilder {
 
   private append(chunk: Uint8Array): void {
     const live = this.end - this.start;
-    if (this.end + chunk.byteLength > this.buf.byteLength) {
-      if (live + chunk.byteLength <= this.buf.byteLength) {
+    if (live === 0) {
+      // Nothing pending: parse straight from the caller's bytes; push() copies any remainder before returning.
+      this.buf = chunk;
+      this.start = 0;
+      this.end = chunk.byteLength;
+      this.borrowed = true;
+      return;
+    }
+    if (this.borrowed || this.end + chunk.byteLength > this.buf.byteLength) {
+      if (!this.borrowed && live + chunk.byteLength <= this.buf.byteLength) {
         this.buf.copyWithin(0, this.start, this.end);
       } else {
         const grown = new Uint8Array(Math.max(this.buf.byteLength * 2, live + chunk.byteLength, 64 * 1024));
         grown.set(this.buf.subarray(this.start, this.end));
         this.buf = grown;
+        this.borrowed = false;
       }
       this.start = 0;
       this.end = live;
     }
     this.buf.set(chunk, this.end);
     this.end += chunk.byteLength;
+  }
+
+  /** Stops referencing the caller's chunk: keeps a private copy of its unparsed tail. */
+  private unborrow(): void {
+    if (!this.borrowed) return;
+    const rest = this.buf.slice(this.start, this.end);
+    this.buf = rest;
+    this.start = 0;
+    this.end = rest.byteLength;
+    this.borrowed = false;
   }
 
   private consume(n: number): void {

@@ -195,6 +195,17 @@ t.test('7-byte slices give the same timeline as the whole file', async (t) => {
     i += n;
   }
   t.same(uneven.finish(), whole);
+
+  // The builder keeps its own copy of a partial tag: the caller may reuse its buffer after push().
+  const reused = new FlvTimelineBuilder(await loadFlvDemuxer());
+  const scratch = new Uint8Array(50000);
+  for (let i = 0; i < file.byteLength; i += scratch.byteLength) {
+    const n = Math.min(scratch.byteLength, file.byteLength - i);
+    scratch.set(file.subarray(i, i + n));
+    reused.push(scratch.subarray(0, n));
+    scratch.fill(0xee);
+  }
+  t.same(reused.finish(), whole);
 });
 
 t.test('a resolution change mid-stream yields a second video config', async (t) => {

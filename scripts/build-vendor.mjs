@@ -8,13 +8,15 @@
 // Also makes the ffmpeg/ffprobe binaries shipped in npm packages executable (npm 11 may skip their
 // postinstall chmod). Best effort: absent binaries are not an error.
 //
-// Idempotent: skips the build when the bundle is newer than every input and this script.
+// Idempotent: skips the build when the bundle's stamp names the installed flv.js version and this script.
 
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const self = fileURLToPath(import.meta.url);
+const root = join(dirname(self), '..');
 const flvRoot = join(root, 'node_modules', 'flv.js');
 const outFile = join(root, 'vendor', 'flv-demuxer.mjs');
 
@@ -57,15 +59,6 @@ function chmodBinaries() {
   return done;
 }
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, name.name);
-    newest = Math.max(newest, name.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 async function main() {
   const flvPkg = join(flvRoot, 'package.json');
   if (!existsSync(flvPkg) || !existsSync(join(flvRoot, entries.FLVDemuxer))) {
@@ -74,17 +67,13 @@ async function main() {
         'Run `npm install` (flv.js 1.6.2 is a dependency) and try again.',
     );
   }
-  const { createRequire } = await import('node:module');
-  const require = createRequire(import.meta.url);
-  const version = require(flvPkg).version;
+  const version = JSON.parse(readFileSync(flvPkg, 'utf8')).version;
   const binaries = chmodBinaries();
   const binNote = binaries.length > 0 ? `; executable: ${binaries.join(', ')}` : '';
 
-  const inputsMtime = Math.max(
-    newestMtime(join(flvRoot, 'src')),
-    statSync(fileURLToPath(import.meta.url)).mtimeMs,
-  );
-  if (existsSync(outFile) && statSync(outFile).mtimeMs >= inputsMtime) {
+  // npm extracts packages with a fixed 1985 mtime, so staleness is decided by a stamp, not by mtimes.
+  const stamp = `// stamp: flv.js@${version} build-vendor@${createHash('sha256').update(readFileSync(self)).digest('hex').slice(0, 16)}`;
+  if (existsSync(outFile) && readFileSync(outFile, 'utf8').split('\n', 3).includes(stamp)) {
     console.log(`build-vendor: ${relative(root, outFile)} is up to date (flv.js ${version})${binNote}`);
     return;
   }
@@ -100,6 +89,8 @@ async function main() {
     .map(([name, path]) => `export { default as ${name} } from './${path}';`)
     .join('\n');
   mkdirSync(dirname(outFile), { recursive: true });
+  // Written aside then renamed, so a process importing the bundle never sees half a file.
+  const tmpFile = `${outFile}.${process.pid}.tmp`;
   try {
     await esbuild.build({
       stdin: { contents, resolveDir: flvRoot, sourcefile: 'flv-demuxer-entry.js', loader: 'js' },
@@ -107,8 +98,8 @@ async function main() {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      outfile: outFile,
-      banner: { js: banner },
+      outfile: tmpFile,
+      banner: { js: `${stamp}\n${banner}` },
       logLevel: 'error',
       legalComments: 'none',
     });
@@ -117,6 +108,7 @@ async function main() {
       `Failed to bundle flv.js ${version} with esbuild: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+  renameSync(tmpFile, outFile);
   const kb = (statSync(outFile).size / 1024).toFixed(1);
   console.log(`build-vendor: built ${relative(root, outFile)} (${kb} KiB) from flv.js ${version}${binNote}`);
 }

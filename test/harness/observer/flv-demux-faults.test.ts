@@ -5,6 +5,7 @@ import t from 'tap';
 import { buildFlvTimeline, FlvTimelineBuilder, loadFlvDemuxer } from '../../../harness/observer/flv-demux.js';
 import { decodeAmf0All } from '../../../harness/observer/internal/amf0-decoder.js';
 import { ObserverError } from '../../../harness/observer/observer-error.js';
+import { Amf0Date, Amf0EcmaArray, encodeAmf0 } from '../../../src/rtmp/amf0.js';
 import { amf0, encodeFlv, type RawTag, splitFlv, writeFlv } from './helpers/flv-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flv-demux-faults-'));
@@ -191,3 +192,31 @@ t.test('the AMF0 decoder reads the types FLV script tags use', async (t) => {
   t.throws(() => decodeAmf0All(new Uint8Array([0x11])), { name: 'Amf0DecodeError', offset: 0 });
   t.throws(() => decodeAmf0All(new Uint8Array([0x03, 0, 0, 0x05])), /empty key not followed by end marker/);
 });
+
+t.test(
+  'the observer decodes what the pusher AMF0 encoder writes (two independent implementations)',
+  async (t) => {
+    const bytes = encodeAmf0([
+      '@setDataFrame',
+      'onMetaData',
+      new Amf0EcmaArray({
+        width: 1280,
+        stereo: true,
+        encoder: 'lpc',
+        nested: { list: [1, 'x', null, undefined], at: new Amf0Date(1600000000000) },
+        long: 'y'.repeat(70000),
+      }),
+    ]);
+    t.same(decodeAmf0All(bytes), [
+      '@setDataFrame',
+      'onMetaData',
+      {
+        width: 1280,
+        stereo: true,
+        encoder: 'lpc',
+        nested: { list: [1, 'x', null, undefined], at: { amf0Date: 1600000000000, tz: 0 } },
+        long: 'y'.repeat(70000),
+      },
+    ]);
+  },
+);

@@ -383,6 +383,13 @@ export class FlvTimelineBuilder {
     this.borrowed = false;
   }
 
+  /** After a header error nothing more is parsed; pending bytes are dropped (push() still counts bytes). */
+  private stop(): void {
+    this.state = 'stopped';
+    this.pos += this.end - this.start;
+    this.start = this.end;
+  }
+
   private consume(n: number): void {
     this.start += n;
     this.pos += n;
@@ -403,7 +410,7 @@ export class FlvTimelineBuilder {
           byteOffset: 0,
         },
       );
-      this.state = 'stopped';
+      this.stop();
       return false;
     }
     if (have < FLV_HEADER_MIN) return false;
@@ -414,7 +421,7 @@ export class FlvTimelineBuilder {
         `Failed to parse the FLV header: version ${b[s + 3]}, DataOffset ${dataOffset} (expected version 1, DataOffset >= 9)`,
         { byteOffset: 0 },
       );
-      this.state = 'stopped';
+      this.stop();
       return false;
     }
     if (have < dataOffset + PREV_TAG_SIZE) return false;
@@ -428,7 +435,7 @@ export class FlvTimelineBuilder {
     const probe = this.flv.FLVDemuxer.probe(toArrayBuffer(this.headerBytes));
     if (!probe.match) {
       this.error('flvjs', 'flv.js probe() rejected the FLV header', { byteOffset: 0 });
-      this.state = 'stopped';
+      this.stop();
       return false;
     }
     const demuxer = new this.flv.FLVDemuxer(probe, {});

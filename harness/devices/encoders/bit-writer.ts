@@ -57,7 +57,21 @@ export class BitWriter {
       }
       return this;
     }
-    for (let i = count - 1; i >= 0; i--) this.writeBit(Math.floor(value / 2 ** i) & 1);
+    // Fill the current partial byte, then whole bytes, then the start of the last byte.
+    this.ensure(Math.ceil(count / 8) + 1);
+    let remaining = count;
+    while (remaining > 0) {
+      if (this.bitOffset === 0) this.buffer[this.byteLength] = 0;
+      const take = Math.min(8 - this.bitOffset, remaining);
+      remaining -= take;
+      const chunk = Math.floor(value / 2 ** remaining) & ((1 << take) - 1);
+      this.buffer[this.byteLength] |= chunk << (8 - this.bitOffset - take);
+      this.bitOffset += take;
+      if (this.bitOffset === 8) {
+        this.bitOffset = 0;
+        this.byteLength += 1;
+      }
+    }
     return this;
   }
 

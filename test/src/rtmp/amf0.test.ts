@@ -23,9 +23,13 @@ const amf0Value: fc.Arbitrary<Amf0Value> = fc.letrec<{ value: Amf0Value }>((tie)
     fc.string({ unit: 'grapheme', maxLength: 40 }),
     fc.constant(null),
     fc.constant(undefined),
-    fc.record({ ms: fc.double(), tz: fc.integer({ min: -32768, max: 32767 }) }).map(({ ms, tz }) => new Amf0Date(ms, tz)),
+    fc
+      .record({ ms: fc.double(), tz: fc.integer({ min: -32768, max: 32767 }) })
+      .map(({ ms, tz }) => new Amf0Date(ms, tz)),
     fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.string({ maxLength: 10 }), tie('value'), { maxKeys: 5 }).map((entries) => toObject(entries)),
+    fc
+      .dictionary(fc.string({ maxLength: 10 }), tie('value'), { maxKeys: 5 })
+      .map((entries) => toObject(entries)),
     fc
       .dictionary(fc.string({ maxLength: 10 }), tie('value'), { maxKeys: 5 })
       .map((entries) => new Amf0EcmaArray(toObject(entries))),
@@ -35,7 +39,12 @@ const amf0Value: fc.Arbitrary<Amf0Value> = fc.letrec<{ value: Amf0Value }>((tie)
 function toObject(entries: Record<string, Amf0Value>): Amf0Object {
   const out: Amf0Object = {};
   for (const key of Object.keys(entries)) {
-    Object.defineProperty(out, key, { value: entries[key], enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: entries[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -71,7 +80,12 @@ t.test('decodes what a real server sends: connect _result', async (t) => {
     '_result',
     1,
     { fmsVer: 'FMS/3,0,1,123', capabilities: 31 },
-    { level: 'status', code: 'NetConnection.Connect.Success', description: 'Connection succeeded.', objectEncoding: 0 },
+    {
+      level: 'status',
+      code: 'NetConnection.Connect.Success',
+      description: 'Connection succeeded.',
+      objectEncoding: 0,
+    },
   ]);
   const [name, txn, props, info] = decodeAmf0(bytes);
   t.equal(name, '_result');
@@ -109,7 +123,24 @@ t.test('encode(decode(bytes)) gives canonical bytes back', async () => {
 });
 
 t.test('a "__proto__" key decodes as an own property', async (t) => {
-  const bytes = Uint8Array.from([0x03, 0x00, 0x09, ...Buffer.from('__proto__'), 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+  const bytes = Uint8Array.from([
+    0x03,
+    0x00,
+    0x09,
+    ...Buffer.from('__proto__'),
+    0x00,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    9,
+  ]);
   const [object] = decodeAmf0(bytes) as [Amf0Object];
   t.ok(Object.hasOwn(object, '__proto__'));
   t.equal(Object.getPrototypeOf(object), Object.prototype);
@@ -119,7 +150,10 @@ t.test('malformed input fails with AMF_DECODE naming the offset', async (t) => {
   const truncatedNumber = decodeError([0x00, 0x3f, 0xf0]);
   t.equal(truncatedNumber.code, 'AMF_DECODE');
   t.equal(truncatedNumber.context.offset, 0);
-  t.match(truncatedNumber.message, /^Failed to decode AMF0 value at offset 0: a number needs 9 bytes but only 3 remain/);
+  t.match(
+    truncatedNumber.message,
+    /^Failed to decode AMF0 value at offset 0: a number needs 9 bytes but only 3 remain/,
+  );
 
   const badMarker = decodeError([0x05, 0x11]);
   t.equal(badMarker.context.offset, 1);

@@ -88,7 +88,10 @@ t.test('a version other than 3 in S0 fails with HANDSHAKE_VERSION', async (t) =>
   t.equal(errors.length, 1);
   t.equal(errors[0]!.code, 'HANDSHAKE_VERSION');
   t.same(errors[0]!.context, { expected: 3, actual: 6 });
-  t.match(errors[0]!.message, 'Failed to complete the RTMP handshake: the server sent version 6 in S0, expected 3');
+  t.match(
+    errors[0]!.message,
+    'Failed to complete the RTMP handshake: the server sent version 6 in S0, expected 3',
+  );
   t.equal(sent.length, 1, 'no C2');
   handshake.feed(new Uint8Array(3000));
   t.equal(errors.length, 1, 'reported once');

@@ -24,8 +24,8 @@ function annexBStream(width: number, height: number, frames: number, gopFrames: 
 
 for (const [width, height, frames] of [
   [640, 360, 45],
-  [1280, 720, 40],
-  [1920, 1080, 25],
+  [1280, 720, 30],
+  [1920, 1080, 21],
   [480, 640, 40],
   [368, 640, 40],
 ]) {

@@ -11,7 +11,7 @@
  */
 
 import { Amf0EcmaArray, type Amf0Object, type Amf0Value, decodeAmf0, encodeAmf0 } from './amf0.js';
-import { ChunkReader, DEFAULT_MAX_MESSAGE_LENGTH } from './chunk-reader.js';
+import { ChunkReader } from './chunk-reader.js';
 import { ChunkWriter } from './chunk-writer.js';
 import type { RandomBytes, RtmpClock, RtmpSocket } from './environment.js';
 import { ClientHandshake, DEFAULT_HANDSHAKE_TIMEOUT_MS, type HandshakeResult } from './handshake.js';
@@ -28,7 +28,8 @@ export const PUBLISHER_DEFAULTS = {
   handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
   commandTimeoutMs: 10_000,
   chunkSize: 4096,
-  maxMessageLength: DEFAULT_MAX_MESSAGE_LENGTH,
+  // A server sends a publisher only small control and command messages; 1 MiB is generous.
+  maxMessageLength: 1024 * 1024,
   flashVer: 'FMLE/3.0 (compatible; lpc)',
 } as const;
 
@@ -47,7 +48,7 @@ export interface RtmpPublisherOptions {
   commandTimeoutMs?: number;
   /** Outgoing chunk size announced right after the handshake; default 4096. */
   chunkSize?: number;
-  /** Largest incoming message accepted; default 16 MiB. */
+  /** Largest incoming message accepted ('MESSAGE_TOO_LARGE' above it); default 1 MiB. */
   maxMessageLength?: number;
   /** `flashVer` of the connect command object; default 'FMLE/3.0 (compatible; lpc)'. */
   flashVer?: string;

@@ -147,8 +147,13 @@ export class ScriptedServer {
     return this.readClient().filter((m) => m.typeId === MessageType.amf0Command);
   }
 
+  /** Encodes a message; a Set Chunk Size also switches the server's writer, as a real server does. */
   message(message: RtmpMessage): Uint8Array {
-    return this.writer.write(message);
+    const bytes = this.writer.write(message);
+    if (message.typeId === MessageType.setChunkSize) {
+      this.writer.setChunkSize(Buffer.from(message.payload).readUInt32BE(0));
+    }
+    return bytes;
   }
 
   command(values: Amf0Value[], messageStreamId = 0): Uint8Array {

@@ -92,8 +92,9 @@ const piece: fc.Arbitrary<Piece> = fc.oneof(
     .map(([values, at, byte, truncate]) => {
       const bytes = new Uint8Array(encodeAmf0(values));
       const i = at % bytes.length;
-      const payload = truncate ? bytes.subarray(0, i) : (bytes.fill(byte, i, i + 1), bytes);
-      return raw(MessageType.amf0Command, payload);
+      if (truncate) return raw(MessageType.amf0Command, bytes.subarray(0, i));
+      bytes[i] = byte;
+      return raw(MessageType.amf0Command, bytes);
     }),
   fc.uint8Array({ maxLength: 30 }).map((payload) => raw(MessageType.amf3Command, payload)),
   // Set Chunk Size: legal, zero, negative, absurd, short.

@@ -295,6 +295,11 @@ export class FlvTimelineBuilder {
     this.unborrow();
   }
 
+  /** Tags parsed so far (a live view: the stream observer records new ones as they arrive). */
+  get tags(): readonly FlvTagRecord[] {
+    return this.timeline.tags;
+  }
+
   /** Ends the stream: reports an incomplete trailing tag as a `truncated` error and returns the timeline. */
   finish(): FlvTimeline {
     if (this.finished) return this.timeline;

@@ -1,4 +1,10 @@
-import type { Aspect, AudioQuality, Orientation, PusherAttributes, PusherMode } from '../../harness/adapter/types.js';
+import type {
+  Aspect,
+  AudioQuality,
+  Orientation,
+  PusherAttributes,
+  PusherMode,
+} from '../../harness/adapter/types.js';
 
 /** The seed's defaults ("Attributes" table). */
 export const DEFAULT_ATTRIBUTES: PusherAttributes = {
@@ -56,7 +62,10 @@ export function resolveAttributes(
   const warn = (field: keyof PusherAttributes, value: unknown, expected: string, applied: unknown) =>
     warnings.push({ field, value, expected, applied });
 
-  const pickEnum = <T extends string>(field: keyof PusherAttributes, allowed: readonly T[]): T | undefined => {
+  const pickEnum = <T extends string>(
+    field: keyof PusherAttributes,
+    allowed: readonly T[],
+  ): T | undefined => {
     if (!(field in patch)) return undefined;
     const v = patch[field];
     if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
@@ -92,7 +101,8 @@ export function resolveAttributes(
       return undefined;
     }
     const applied = Math.min(BITRATE_CEILING_KBPS, Math.max(BITRATE_FLOOR_KBPS, Math.round(v)));
-    if (applied !== v) warn(field, raw, `kbit/s from ${BITRATE_FLOOR_KBPS} to ${BITRATE_CEILING_KBPS}`, applied);
+    if (applied !== v)
+      warn(field, raw, `kbit/s from ${BITRATE_FLOOR_KBPS} to ${BITRATE_CEILING_KBPS}`, applied);
     return applied;
   };
   const pickString = (field: 'url' | 'waitingImage' | 'waitingImageHash'): string | undefined => {
@@ -127,7 +137,13 @@ export function resolveAttributes(
     next.minBitrate = lo;
   }
   for (const key of Object.keys(patch)) {
-    if (!(key in DEFAULT_ATTRIBUTES)) warn(key as keyof PusherAttributes, patch[key as keyof PusherAttributes], 'a known attribute', undefined);
+    if (!(key in DEFAULT_ATTRIBUTES))
+      warn(
+        key as keyof PusherAttributes,
+        patch[key as keyof PusherAttributes],
+        'a known attribute',
+        undefined,
+      );
   }
   return { attributes: next, warnings };
 }

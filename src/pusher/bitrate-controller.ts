@@ -101,7 +101,9 @@ export class BitrateController {
     const backlog = sample.socketBacklogBytes + sample.appBacklogBytes;
     if (prev && sample.nowMs > prev.nowMs) {
       const drained =
-        sample.bytesHandedToSocket - sample.socketBacklogBytes - (prev.bytesHandedToSocket - prev.socketBacklogBytes);
+        sample.bytesHandedToSocket -
+        sample.socketBacklogBytes -
+        (prev.bytesHandedToSocket - prev.socketBacklogBytes);
       const kbps = (drained * 8) / (sample.nowMs - prev.nowMs);
       // Only a measurement taken while data was waiting tells the capacity; an idle link says little.
       if (prev.socketBacklogBytes + prev.appBacklogBytes > 0 || this.#throughputKbps === undefined) {
@@ -142,7 +144,8 @@ export class BitrateController {
     }
 
     const atFloor = this.#target <= this.#min;
-    const busyNow = atFloor && (queueDelayMs > this.#congestedDelayMs || throughput < this.#min + sample.audioKbps);
+    const busyNow =
+      atFloor && (queueDelayMs > this.#congestedDelayMs || throughput < this.#min + sample.audioKbps);
     if (busyNow) this.#busySinceMs ??= now;
     else this.#busySinceMs = undefined;
     const netBusy = this.#busySinceMs !== undefined && now - this.#busySinceMs >= 1000;

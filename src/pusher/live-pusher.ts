@@ -1,9 +1,9 @@
 import type {
   AudioBlock,
   AudioEncoderHandle,
-  Capability,
   CameraHandle,
   CameraPosition,
+  Capability,
   EncodedVideoFrame,
   MicrophoneHandle,
   NetStatus,
@@ -16,17 +16,22 @@ import type {
   StateChange,
   VideoPicture,
 } from '../../harness/adapter/types.js';
-import { aacRawFrameBody, aacSequenceHeaderBody, avcNaluPacketBody, avcSequenceHeaderBody } from '../flv/index.js';
-import { Amf0EcmaArray, type Amf0Object, type RtmpUrl, parseRtmpUrl } from '../rtmp/index.js';
-import { DEFAULT_ATTRIBUTES, checkPushUrl, resolveAttributes } from './attributes.js';
+import {
+  aacRawFrameBody,
+  aacSequenceHeaderBody,
+  avcNaluPacketBody,
+  avcSequenceHeaderBody,
+} from '../flv/index.js';
+import { Amf0EcmaArray, type Amf0Object, parseRtmpUrl, type RtmpUrl } from '../rtmp/index.js';
+import { checkPushUrl, DEFAULT_ATTRIBUTES, resolveAttributes } from './attributes.js';
 import { BitrateController } from './bitrate-controller.js';
 import type { Ycbcr } from './colour.js';
 import { EVENT_MESSAGES, EventCode, type EventCodeValue } from './event-codes.js';
 import { PushSession, type SessionFailure } from './push-session.js';
-import { LADDER, ResolutionSelector, type VideoShape, shapeFor } from './resolution-ladder.js';
+import { LADDER, ResolutionSelector, shapeFor, type VideoShape } from './resolution-ladder.js';
 import { renderSnapshotPng } from './snapshot.js';
 import { VideoEncoderManager } from './video-encoder-manager.js';
-import { type WaitingImageResult, loadWaitingImage } from './waiting-image.js';
+import { loadWaitingImage, type WaitingImageResult } from './waiting-image.js';
 
 export const REFERENCE_PUSHER_IDENTITY: PusherIdentity = { name: 'lpc-reference-pusher', version: '0.1.0' };
 
@@ -49,18 +54,21 @@ export const TUNING = {
 
 const CAPTURE_RUNG = LADDER.find((r) => r.name === '720p') ?? LADDER[LADDER.length - 1];
 
-const MODE_VIDEO: Record<PusherAttributes['mode'], { fps: number; gopSeconds: number; congestedMs: number; dropMs: number }> =
-  {
-    SD: { fps: 20, gopSeconds: 2, congestedMs: 300, dropMs: 2000 },
-    HD: { fps: 20, gopSeconds: 2, congestedMs: 300, dropMs: 2000 },
-    FHD: { fps: 20, gopSeconds: 2, congestedMs: 300, dropMs: 2000 },
-    RTC: { fps: 15, gopSeconds: 1, congestedMs: 150, dropMs: 500 },
-  };
-
-const AUDIO: Record<PusherAttributes['audioQuality'], { sampleRate: number; channels: 1 | 2; kbps: number }> = {
-  high: { sampleRate: 48000, channels: 2, kbps: 64 },
-  low: { sampleRate: 16000, channels: 1, kbps: 24 },
+const MODE_VIDEO: Record<
+  PusherAttributes['mode'],
+  { fps: number; gopSeconds: number; congestedMs: number; dropMs: number }
+> = {
+  SD: { fps: 20, gopSeconds: 2, congestedMs: 300, dropMs: 2000 },
+  HD: { fps: 20, gopSeconds: 2, congestedMs: 300, dropMs: 2000 },
+  FHD: { fps: 20, gopSeconds: 2, congestedMs: 300, dropMs: 2000 },
+  RTC: { fps: 15, gopSeconds: 1, congestedMs: 150, dropMs: 500 },
 };
+
+const AUDIO: Record<PusherAttributes['audioQuality'], { sampleRate: number; channels: 1 | 2; kbps: number }> =
+  {
+    high: { sampleRate: 48000, channels: 2, kbps: 64 },
+    low: { sampleRate: 16000, channels: 1, kbps: 24 },
+  };
 
 type Phase = 'idle' | 'active' | 'failed';
 
@@ -132,7 +140,11 @@ export class LivePusher implements PusherUnderTest {
     this.identity = { ...REFERENCE_PUSHER_IDENTITY, profile: env.profile };
     const { attributes: attrs, warnings } = resolveAttributes(DEFAULT_ATTRIBUTES, attributes);
     this.#attrs = attrs;
-    for (const w of warnings) this.#log('warn', `attribute ${w.field}=${JSON.stringify(w.value)}: expected ${w.expected}; using ${JSON.stringify(w.applied)}`);
+    for (const w of warnings)
+      this.#log(
+        'warn',
+        `attribute ${w.field}=${JSON.stringify(w.value)}: expected ${w.expected}; using ${JSON.stringify(w.applied)}`,
+      );
     this.#video = this.#newEncoderManager();
     this.#controller = this.#newController();
     this.#selector = new ResolutionSelector(this.#controller.targetKbps, attrs.mode);
@@ -162,7 +174,11 @@ export class LivePusher implements PusherUnderTest {
   setAttributes(patch: Partial<PusherAttributes>): void {
     const before = this.#attrs;
     const { attributes, warnings } = resolveAttributes(before, patch);
-    for (const w of warnings) this.#log('warn', `attribute ${w.field}=${JSON.stringify(w.value)}: expected ${w.expected}; using ${JSON.stringify(w.applied)}`);
+    for (const w of warnings)
+      this.#log(
+        'warn',
+        `attribute ${w.field}=${JSON.stringify(w.value)}: expected ${w.expected}; using ${JSON.stringify(w.applied)}`,
+      );
     this.#attrs = attributes;
     const changed = (k: keyof PusherAttributes) => before[k] !== attributes[k];
 
@@ -181,7 +197,8 @@ export class LivePusher implements PusherUnderTest {
     }
     if (changed('mode') || changed('aspect') || changed('orientation')) this.#reshape(true);
     if (changed('autoFocus')) this.#camera?.setAutoFocus(attributes.autoFocus);
-    if (changed('beauty') || changed('whiteness')) this.#camera?.setFilters(attributes.beauty, attributes.whiteness);
+    if (changed('beauty') || changed('whiteness'))
+      this.#camera?.setFilters(attributes.beauty, attributes.whiteness);
     if (changed('enableCamera')) this.#refreshCapture();
     if (changed('muted') || changed('backgroundMute')) this.#refreshCapture();
     if (changed('audioQuality')) {
@@ -332,7 +349,10 @@ export class LivePusher implements PusherUnderTest {
       return;
     }
     this.#reconnectsDone++;
-    this.#emit(EventCode.WARNING_RECONNECT, `reconnection attempt ${this.#reconnectsDone} of ${this.#env.profile.reconnectAttempts}`);
+    this.#emit(
+      EventCode.WARNING_RECONNECT,
+      `reconnection attempt ${this.#reconnectsDone} of ${this.#env.profile.reconnectAttempts}`,
+    );
     this.#reconnectTimer = this.#env.clock.setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.#connect();
@@ -440,7 +460,10 @@ export class LivePusher implements PusherUnderTest {
     if (wantMic && !this.#mic && generation === this.#generation) {
       const audio = AUDIO[a.audioQuality];
       try {
-        const handle = await this.#env.devices.openMicrophone({ sampleRate: audio.sampleRate, channels: audio.channels });
+        const handle = await this.#env.devices.openMicrophone({
+          sampleRate: audio.sampleRate,
+          channels: audio.channels,
+        });
         if (generation !== this.#generation || this.#mic) {
           handle.close();
         } else {
@@ -502,9 +525,12 @@ export class LivePusher implements PusherUnderTest {
   #startSilenceTimer(): void {
     if (this.#silenceTimer !== undefined) return;
     const rate = this.#audioEncoder?.config.sampleRate ?? AUDIO[this.#attrs.audioQuality].sampleRate;
-    this.#silenceTimer = this.#env.clock.setInterval(() => {
-      this.#onAudioBlock({ samples: 1024, t: this.#env.clock.now() });
-    }, (1024 * 1000) / rate);
+    this.#silenceTimer = this.#env.clock.setInterval(
+      () => {
+        this.#onAudioBlock({ samples: 1024, t: this.#env.clock.now() });
+      },
+      (1024 * 1000) / rate,
+    );
   }
 
   #stopSilenceTimer(): void {
@@ -533,7 +559,12 @@ export class LivePusher implements PusherUnderTest {
 
   /** Sends the AVC sequence header when SPS/PPS are new; a P frame before it is skipped. */
   #sendParameterSets(frame: EncodedVideoFrame, ts: number): boolean {
-    if (this.#sentSps && bytesEqual(this.#sentSps, frame.sps) && this.#sentPps && bytesEqual(this.#sentPps, frame.pps)) {
+    if (
+      this.#sentSps &&
+      bytesEqual(this.#sentSps, frame.sps) &&
+      this.#sentPps &&
+      bytesEqual(this.#sentPps, frame.pps)
+    ) {
       return true;
     }
     if (!frame.keyframe) {
@@ -586,7 +617,10 @@ export class LivePusher implements PusherUnderTest {
       return true;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      this.#fatal(code === 'UNSUPPORTED' ? EventCode.UNSUPPORTED_SAMPLERATE : EventCode.AUDIO_ENCODE_FAIL, describe(e));
+      this.#fatal(
+        code === 'UNSUPPORTED' ? EventCode.UNSUPPORTED_SAMPLERATE : EventCode.AUDIO_ENCODE_FAIL,
+        describe(e),
+      );
       return false;
     }
   }
@@ -615,7 +649,10 @@ export class LivePusher implements PusherUnderTest {
     }
     if (decision.netBusy && now - this.#lastNetBusyMs >= TUNING.netBusyRepeatMs) {
       this.#lastNetBusyMs = now;
-      this.#emit(EventCode.WARNING_NET_BUSY, `throughput ${decision.throughputKbps} kbit/s, queue ${decision.queueDelayMs} ms`);
+      this.#emit(
+        EventCode.WARNING_NET_BUSY,
+        `throughput ${decision.throughputKbps} kbit/s, queue ${decision.queueDelayMs} ms`,
+      );
     }
     if (!this.#background) this.#reshape(true, now);
   }
@@ -638,7 +675,9 @@ export class LivePusher implements PusherUnderTest {
   /** Choose the resolution for the current target; reopen the encoder (and 1005) when it changes. */
   #reshape(announce: boolean, nowMs = this.#env.clock.now()): void {
     const a = this.#attrs;
-    const rung = announce ? this.#selector.update(this.#controller.targetKbps, a.mode, nowMs) : this.#selector.reset(this.#controller.targetKbps, a.mode);
+    const rung = announce
+      ? this.#selector.update(this.#controller.targetKbps, a.mode, nowMs)
+      : this.#selector.reset(this.#controller.targetKbps, a.mode);
     const shape = shapeFor(rung, a.aspect, a.orientation);
     const mv = MODE_VIDEO[a.mode];
     const previous = this.#video.config;
@@ -650,10 +689,14 @@ export class LivePusher implements PusherUnderTest {
       targetBitrateKbps: this.#effectiveTarget(),
     });
     if (!ok) return;
-    const resized = previous !== undefined && (previous.width !== shape.width || previous.height !== shape.height);
+    const resized =
+      previous !== undefined && (previous.width !== shape.width || previous.height !== shape.height);
     this.#shape = shape;
     if (resized && announce) {
-      this.#emit(EventCode.CHANGE_RESOLUTION, `resolution ${previous.width}x${previous.height} → ${shape.width}x${shape.height}`);
+      this.#emit(
+        EventCode.CHANGE_RESOLUTION,
+        `resolution ${previous.width}x${previous.height} → ${shape.width}x${shape.height}`,
+      );
       this.#session?.sendMetadata(this.#metadata());
     }
   }

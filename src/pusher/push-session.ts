@@ -89,7 +89,8 @@ export class PushSession {
       this.#fail(EventCode.WARNING_SERVER_CONN_FAIL, `connect ${address}:${url.port}: timed out`);
     }, this.#opts.connectTimeoutMs);
     socket.on('error', (e) => {
-      if (this.#phase === 'connecting') this.#fail(EventCode.WARNING_SERVER_CONN_FAIL, `connect: ${describe(e)}`);
+      if (this.#phase === 'connecting')
+        this.#fail(EventCode.WARNING_SERVER_CONN_FAIL, `connect: ${describe(e)}`);
     });
     socket.on('close', () => {
       if (this.#phase === 'connecting') this.#fail(EventCode.WARNING_SERVER_CONN_FAIL, 'connect: closed');
@@ -153,7 +154,8 @@ export class PushSession {
       error?.code === 'CONNECTION_CLOSED' ||
       error?.code === 'PUBLISH_REJECTED' ||
       error?.code === 'COMMAND_ERROR';
-    if (serverClosed && !isSocketErrorText(text)) return [EventCode.WARNING_SERVER_DISCONNECT, `server closed: ${text}`];
+    if (serverClosed && !isSocketErrorText(text))
+      return [EventCode.WARNING_SERVER_DISCONNECT, `server closed: ${text}`];
     return [EventCode.WARNING_SOCKET_DISCONNECT, `socket: ${text}`];
   }
 

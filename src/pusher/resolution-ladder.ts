@@ -63,7 +63,11 @@ export class ResolutionSelector {
   readonly #downHoldMs: number;
   readonly #upHoldMs: number;
 
-  constructor(initialKbps: number, mode: PusherMode, options: { downHoldMs?: number; upHoldMs?: number } = {}) {
+  constructor(
+    initialKbps: number,
+    mode: PusherMode,
+    options: { downHoldMs?: number; upHoldMs?: number } = {},
+  ) {
     this.#current = rungFor(initialKbps, mode);
     this.#downHoldMs = options.downHoldMs ?? 1500;
     this.#upHoldMs = options.upHoldMs ?? 4000;

@@ -71,7 +71,8 @@ export class VideoEncoderManager {
   }
 
   setTargetBitrate(kbps: number): void {
-    if (this.#encoder && this.#encoder.config.targetBitrateKbps !== kbps) this.#encoder.setTargetBitrate(kbps);
+    if (this.#encoder && this.#encoder.config.targetBitrateKbps !== kbps)
+      this.#encoder.setTargetBitrate(kbps);
   }
 
   requestKeyframe(): void {
@@ -119,12 +120,18 @@ export class VideoEncoderManager {
     } catch (e) {
       const detail = isDeviceError(e) ? `${e.code}: ${e.message}` : String(e);
       if (isDeviceError(e) && e.code === 'UNSUPPORTED') {
-        this.#fatal(EventCode.UNSUPPORTED_RESOLUTION, `${config.width}x${config.height} unsupported (${detail})`);
+        this.#fatal(
+          EventCode.UNSUPPORTED_RESOLUTION,
+          `${config.width}x${config.height} unsupported (${detail})`,
+        );
         return false;
       }
       if (kind === 'hardware') {
         this.#hardwareUsable = false;
-        this.#events.warn(EventCode.WARNING_HW_ACCELERATION_FAIL, `hardware encoder failed to open (${detail})`);
+        this.#events.warn(
+          EventCode.WARNING_HW_ACCELERATION_FAIL,
+          `hardware encoder failed to open (${detail})`,
+        );
         return this.#open(config, 'software');
       }
       this.#softwareUsable = false;
@@ -138,7 +145,10 @@ export class VideoEncoderManager {
     const other = encoder.kind === 'hardware' ? 'software' : 'hardware';
     const usable = other === 'hardware' ? this.#hardwareUsable : this.#softwareUsable;
     if (!usable) return;
-    this.#events.warn(EventCode.WARNING_SWITCH_SWENC, `${encoder.kind} encoder overloaded, switching to ${other}`);
+    this.#events.warn(
+      EventCode.WARNING_SWITCH_SWENC,
+      `${encoder.kind} encoder overloaded, switching to ${other}`,
+    );
     const config = encoder.config;
     encoder.close();
     this.#encoder = undefined;

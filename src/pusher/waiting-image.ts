@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import type { HttpFetch } from '../../harness/adapter/types.js';
-import { type Ycbcr, rgbToYcbcr } from './colour.js';
+import { rgbToYcbcr, type Ycbcr } from './colour.js';
 
 export type WaitingImageResult =
   | { ok: true; colour: Ycbcr; width: number; height: number; md5: string }
-  | { ok: false; reason: 'download-failed' | 'http-status' | 'hash-mismatch' | 'undecodable'; detail: string };
+  | {
+      ok: false;
+      reason: 'download-failed' | 'http-status' | 'hash-mismatch' | 'undecodable';
+      detail: string;
+    };
 
 /**
  * Fetch and verify the waiting image (docs/pusher.md "Waiting image"): download over the injected HTTP
@@ -13,15 +17,24 @@ export type WaitingImageResult =
  * skips the check), decode it (PNG), and reduce it to the picture our encoder pushes: its mean colour.
  * Any failure means the image is not used.
  */
-export async function loadWaitingImage(http: HttpFetch, url: string, expectedMd5: string): Promise<WaitingImageResult> {
+export async function loadWaitingImage(
+  http: HttpFetch,
+  url: string,
+  expectedMd5: string,
+): Promise<WaitingImageResult> {
   let body: Uint8Array;
   try {
     const res = await http.fetch(url, { timeoutMs: 10_000 });
-    if (res.status !== 200) return { ok: false, reason: 'http-status', detail: `HTTP ${res.status} for ${url}` };
+    if (res.status !== 200)
+      return { ok: false, reason: 'http-status', detail: `HTTP ${res.status} for ${url}` };
     body = res.body;
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    return { ok: false, reason: 'download-failed', detail: `${typeof code === 'string' ? code : ''} ${String(e)}`.trim() };
+    return {
+      ok: false,
+      reason: 'download-failed',
+      detail: `${typeof code === 'string' ? code : ''} ${String(e)}`.trim(),
+    };
   }
   const md5 = createHash('md5').update(body).digest('hex');
   if (expectedMd5 !== '' && md5 !== expectedMd5.trim().toLowerCase()) {

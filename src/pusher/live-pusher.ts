@@ -704,7 +704,7 @@ export class LivePusher implements PusherUnderTest {
   #metadata(): Amf0Object {
     const mv = MODE_VIDEO[this.#attrs.mode];
     const audio = AUDIO[this.#attrs.audioQuality];
-    return new Amf0EcmaArray({
+    return {
       width: this.#shape.width,
       height: this.#shape.height,
       framerate: mv.fps,
@@ -716,7 +716,7 @@ export class LivePusher implements PusherUnderTest {
       stereo: audio.channels === 2,
       audiocodecid: 10,
       encoder: `${REFERENCE_PUSHER_IDENTITY.name}/${REFERENCE_PUSHER_IDENTITY.version}`,
-    }) as unknown as Amf0Object;
+    };
   }
 
   #netStatusStep(): void {

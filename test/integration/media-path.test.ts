@@ -12,7 +12,7 @@ import {
   avcNaluPacketBody,
   avcSequenceHeaderBody,
 } from '../../src/flv/index.js';
-import { Amf0EcmaArray, RtmpPublisher } from '../../src/rtmp/index.js';
+import { RtmpPublisher } from '../../src/rtmp/index.js';
 
 interface PushPlan {
   seconds: number;

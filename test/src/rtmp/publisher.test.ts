@@ -1,5 +1,8 @@
+import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import t from 'tap';
 import { Amf0EcmaArray, type Amf0Value, decodeAmf0, encodeAmf0 } from '../../../src/rtmp/amf0.js';
+import type { RtmpSocket } from '../../../src/rtmp/environment.js';
 import {
   acknowledgementMessage,
   setChunkSizeMessage,
@@ -407,6 +410,12 @@ t.test(
     );
   },
 );
+
+t.test('a Node net.Socket and stream.Duplex satisfy RtmpSocket', async (t) => {
+  const socketFits: net.Socket extends RtmpSocket ? true : false = true;
+  const duplexFits: Duplex extends RtmpSocket ? true : false = true;
+  t.ok(socketFits && duplexFits);
+});
 
 t.test('a listener may send media from the publishing event', async (t) => {
   const s = session();

@@ -22,7 +22,7 @@ import {
   avcNaluPacketBody,
   avcSequenceHeaderBody,
 } from '../flv/index.js';
-import { Amf0EcmaArray, type Amf0Object, parseRtmpUrl, type RtmpUrl } from '../rtmp/index.js';
+import { type Amf0Object, parseRtmpUrl, type RtmpUrl } from '../rtmp/index.js';
 import { checkPushUrl, DEFAULT_ATTRIBUTES, resolveAttributes } from './attributes.js';
 import { BitrateController } from './bitrate-controller.js';
 import type { Ycbcr } from './colour.js';

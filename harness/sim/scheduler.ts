@@ -226,7 +226,7 @@ export class Scheduler {
     if (this.#instantTime !== this.#now) {
       this.#instantTime = this.#now;
       this.#instantCount = 0;
-      this.#instantLabels.clear();
+      if (this.#instantLabels.size > 0) this.#instantLabels.clear();
     }
     this.#instantCount++;
     if (this.#instantCount > this.#maxPerInstant - 1000) {

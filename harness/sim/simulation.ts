@@ -8,9 +8,25 @@ import { TraceRecorder } from './trace.js';
 // promise continuations and process.nextTick callbacks of simulated code run between virtual instants.
 const realSetImmediate = globalThis.setImmediate;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+const nextTickTurn = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
+/**
+ * Settle async work without a full event-loop turn: each round lets the nextTick queue and the microtask
+ * queue run to empty once more (Node runs ticks, then microtasks, until both are empty).
+ */
+async function settleMicrotasks(rounds: number): Promise<void> {
+  for (let i = 0; i < rounds; i++) await nextTickTurn();
+}
 
 export interface SimulationOptions {
   seed: number;
+  /**
+   * How async work settles between virtual instants. Each instant gets `microtaskRounds` rounds of
+   * nextTick + microtask draining (cheap); a real macrotask turn (`setImmediate`, ~20 µs) is taken at
+   * most once per `macrotaskEveryUs` of virtual time, for Node internals that use the real timers module.
+   * Both are deterministic: the points where we yield depend only on virtual time. Defaults 4 and 2,000 µs.
+   */
+  settle?: { microtaskRounds?: number; macrotaskEveryUs?: number };
   scheduler?: SchedulerOptions;
   /** Wall-clock date that virtual time 0 maps to for faked `Date`. */
   epochMs?: number;
@@ -27,6 +43,9 @@ export class Simulation {
   readonly trace: TraceRecorder;
   readonly seed: number;
   readonly #bridge: GlobalClockBridge;
+  readonly #microtaskRounds: number;
+  readonly #macrotaskEveryUs: number;
+  #lastMacrotaskAt = -1;
   #yields = 0;
 
   constructor(options: SimulationOptions) {
@@ -34,6 +53,8 @@ export class Simulation {
     this.scheduler = new Scheduler(options.scheduler);
     this.rng = createRng(options.seed);
     this.trace = new TraceRecorder(() => this.scheduler.now);
+    this.#microtaskRounds = options.settle?.microtaskRounds ?? 4;
+    this.#macrotaskEveryUs = options.settle?.macrotaskEveryUs ?? 2000;
     this.#bridge = new GlobalClockBridge({
       scheduler: this.scheduler,
       rng: this.rng.fork('global-crypto'),
@@ -43,6 +64,17 @@ export class Simulation {
 
   get now(): Micros {
     return this.scheduler.now;
+  }
+
+  /** Let async work of simulated code settle before time moves on (see SimulationOptions.settle). */
+  async #settle(): Promise<void> {
+    const now = this.scheduler.now;
+    if (this.#lastMacrotaskAt < 0 || now - this.#lastMacrotaskAt >= this.#macrotaskEveryUs) {
+      this.#lastMacrotaskAt = now;
+      this.#yields++;
+      await yieldToEventLoop();
+    }
+    await settleMicrotasks(this.#microtaskRounds);
   }
 
   /** How often the runner yielded to the real event loop (a cost figure for benchmarks). */
@@ -83,8 +115,7 @@ export class Simulation {
     }
     const s = this.scheduler;
     while (true) {
-      this.#yields++;
-      await yieldToEventLoop();
+      await this.#settle();
       const next = s.nextTime();
       if (next === undefined || next > t) break;
       const instant = Math.max(next, s.now);
@@ -110,8 +141,7 @@ export class Simulation {
     assertMicros('limit', limit);
     const s = this.scheduler;
     while (!predicate()) {
-      this.#yields++;
-      await yieldToEventLoop();
+      await this.#settle();
       if (predicate()) return true;
       const next = s.nextTime();
       if (next === undefined || next > limit) {

@@ -49,6 +49,24 @@ export class BitWriter {
     if (!Number.isInteger(value) || value < 0 || (count < 32 && value >= 2 ** count) || value >= 2 ** 32) {
       throw new RangeError(`Failed to write bits: value ${value} does not fit in ${count} unsigned bits`);
     }
+    if (count <= 24) {
+      // Hot path (every syntax element of a slice): integer shifts, no float division.
+      this.ensure(4);
+      let remaining = count;
+      while (remaining > 0) {
+        if (this.bitOffset === 0) this.buffer[this.byteLength] = 0;
+        const take = 8 - this.bitOffset < remaining ? 8 - this.bitOffset : remaining;
+        remaining -= take;
+        this.buffer[this.byteLength] |=
+          ((value >>> remaining) & ((1 << take) - 1)) << (8 - this.bitOffset - take);
+        this.bitOffset += take;
+        if (this.bitOffset === 8) {
+          this.bitOffset = 0;
+          this.byteLength += 1;
+        }
+      }
+      return this;
+    }
     if (this.bitOffset === 0 && count % 8 === 0) {
       // Fast path for whole bytes on a byte boundary.
       this.ensure(count / 8);

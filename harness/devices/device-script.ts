@@ -120,7 +120,7 @@ function strictlyIncreasing(list: readonly { atMs: number }[], ctx: z.Refinement
         code: 'custom',
         path: [i, 'atMs'],
         input: list[i].atMs,
-        message: `a time after the previous entry's ${list[i - 1].atMs} (entries in time order)`,
+        message: `a time later than the previous entry's ${list[i - 1].atMs}`,
       });
     }
   }

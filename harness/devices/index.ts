@@ -63,7 +63,7 @@ export {
 export { type MicrophoneStats, SAMPLES_PER_BLOCK } from './fake-microphone.js';
 export type { VideoEncoderStats } from './fake-video-encoder.js';
 export {
-  BEAUTY_CR_STEP,
+  BEAUTY_CB_STEP,
   cameraColour,
   identifyPictureColour,
   MAX_FILTER_LEVEL,

@@ -4,9 +4,11 @@
  * picture came from: the sources differ by at least 40 in luma whatever the filter levels.
  *
  * Filters (so an oracle can check the levels reached the camera):
- *   Y  = base.y  + 2 * whiteness      (whiteness 0..9 raises luma by up to 18)
- *   Cr = base.cr + 2 * beauty         (beauty 0..9 warms the picture by up to 18)
- *   Cb = base.cb
+ *   Y  = base.y  + 3 * whiteness      (whiteness 0..9 raises luma by up to 27)
+ *   Cb = base.cb + 3 * beauty         (beauty 0..9 raises Cb by up to 27)
+ *   Cr = base.cr
+ * Steps of 3 keep every level recognisable from a colour measured within ±1 per component, and every
+ * filtered colour inside the RGB gamut (a snapshot shows it unclipped).
  * Levels outside 0..9 are clamped to 0..9 (the camera records the value it was given). Black (camera
  * off) is never filtered.
  */
@@ -28,12 +30,12 @@ export const PICTURE_COLOURS = {
   black: { y: 16, cb: 128, cr: 128 },
 } as const satisfies Record<PictureSource, PictureColour>;
 
-/** Luma change per whiteness level, and Cr change per beauty level. */
-export const WHITENESS_LUMA_STEP = 2;
-export const BEAUTY_CR_STEP = 2;
+/** Luma change per whiteness level, and Cb change per beauty level. */
+export const WHITENESS_LUMA_STEP = 3;
+export const BEAUTY_CB_STEP = 3;
 /** Filter levels are 0..9. */
 export const MAX_FILTER_LEVEL = 9;
-/** Smallest luma distance between any two sources at any filter levels (front 150 vs back 82 + 18). */
+/** Guaranteed luma distance between any two sources at any filter levels (front 150 vs back 82 + 27 = 109: 41). */
 export const MIN_SOURCE_LUMA_DISTANCE = 40;
 
 const clampLevel = (level: number): number =>
@@ -44,8 +46,8 @@ export function cameraColour(position: CameraPosition, beauty = 0, whiteness = 0
   const base = PICTURE_COLOURS[position];
   return {
     y: base.y + WHITENESS_LUMA_STEP * clampLevel(whiteness),
-    cb: base.cb,
-    cr: base.cr + BEAUTY_CR_STEP * clampLevel(beauty),
+    cb: base.cb + BEAUTY_CB_STEP * clampLevel(beauty),
+    cr: base.cr,
   };
 }
 
@@ -73,8 +75,8 @@ export interface PictureIdentity {
 
 /**
  * Which source a (decoded) colour came from, or undefined when it is none of them (e.g. a waiting image).
- * `tolerance` is the largest accepted difference per component (0 for exact pictures; 1-2 for colours
- * measured from a lossy decode).
+ * `tolerance` is the largest accepted difference per component: 0 for exact pictures, 1 for colours
+ * measured from a decode (levels stay unambiguous up to 1; beyond, a neighbouring level may be reported).
  */
 export function identifyPictureColour(colour: PictureColour, tolerance = 0): PictureIdentity | undefined {
   const near = (a: PictureColour, b: PictureColour) =>
@@ -85,7 +87,7 @@ export function identifyPictureColour(colour: PictureColour, tolerance = 0): Pic
   for (const position of ['front', 'back'] as const) {
     const base = PICTURE_COLOURS[position];
     const whiteness = clampLevel((colour.y - base.y) / WHITENESS_LUMA_STEP);
-    const beauty = clampLevel((colour.cr - base.cr) / BEAUTY_CR_STEP);
+    const beauty = clampLevel((colour.cb - base.cb) / BEAUTY_CB_STEP);
     if (near(colour, cameraColour(position, beauty, whiteness)))
       return { source: position, beauty, whiteness };
   }

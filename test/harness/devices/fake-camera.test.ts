@@ -63,7 +63,7 @@ t.test('each camera has its own colour and frame counter; filters shift the colo
   const fronts = seen.filter((f) => f.source === 'front');
   const backs = seen.filter((f) => f.source === 'back');
   t.same(fronts[0].picture.colour, cameraColour('front', 3, 5));
-  t.same(fronts[0].picture.colour, { y: 160, cb: 80, cr: 166 });
+  t.same(fronts[0].picture.colour, { y: 165, cb: 89, cr: 160 });
   t.same(backs[0].picture.colour, PICTURE_COLOURS.back);
   t.same(
     backs.map((f) => f.picture.frameIndex),
@@ -72,7 +72,7 @@ t.test('each camera has its own colour and frame counter; filters shift the colo
   t.equal(fronts[0].picture.frameIndex, 0);
   front.setFilters(0, 9);
   await w.sim.runFor(40_000);
-  t.same(seen.at(-1)?.picture.colour, { y: 168, cb: 80, cr: 160 }, 'filters apply from the next frame');
+  t.same(seen.at(-1)?.picture.colour, { y: 177, cb: 80, cr: 160 }, 'filters apply from the next frame');
 });
 
 t.test('open faults reject with the scripted DeviceError code after the latency', async (t) => {

@@ -21,5 +21,34 @@ export {
   traceMeanKbps,
 } from './mahimahi.js';
 export { NetworkError, type NetworkErrorCode } from './network-error.js';
+export { networkProfile, PROFILE_NAMES, type ProfileName } from './profiles.js';
+export {
+  DEFAULT_CONNECT_TIMEOUT_US,
+  DEFAULT_DNS_TIMEOUT_US,
+  type DnsAnswer,
+  type HttpAnswer,
+  type LinkName,
+  loadNetworkScript,
+  type ParseScriptOptions,
+  parseNetworkScript,
+  type ResolvedConnectionFault,
+  type ResolvedConnectionToxic,
+  type ResolvedHttpRule,
+  type ResolvedLink,
+  type ResolvedNetwork,
+  resolveNetworkScript,
+  type ScriptIssue,
+} from './script.js';
+export {
+  type BodyScript,
+  type ConnectionFaultScript,
+  type DnsAnswerScript,
+  type HttpResponseScript,
+  type HttpRuleScript,
+  type LinkScript,
+  type NetworkScript,
+  NetworkScriptSchema,
+  type ToxicScript,
+} from './script-schema.js';
 export { ShapedChannel, type ShapedChannelOptions, type SlicerSettings } from './shaped-channel.js';
 export { type LatencyWindow, type LinkSender, ShapedLink, type ShapedLinkOptions } from './shaped-link.js';

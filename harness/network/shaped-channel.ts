@@ -241,7 +241,7 @@ export class ShapedChannel implements Channel, LinkSender {
     if (a < this.#lastArrival) a = this.#lastArrival;
     const slicer = this.#slicer;
     if (slicer && a !== Infinity) {
-      let t = a > this.#slicerFree ? a : this.#slicerFree;
+      let t = Math.max(a, this.#slicerFree);
       const len = chunk.byteLength;
       let off = 0;
       while (off < len) {

@@ -161,7 +161,7 @@ export class ShapedLink {
       }
     }
     if (jitter > 0) delay += this.#rng!.int(-jitter, jitter);
-    return delay > 0 ? delay : 0;
+    return Math.max(delay, 0);
   }
 
   /** One-way delay at `t` without jitter (for FINs and connection set-up). */
@@ -191,7 +191,7 @@ export class ShapedLink {
   /** Time until the backlog is transmitted, µs (Infinity when it never will be). */
   backlogUs(): Micros {
     const b = this.#lastDepart - this.#scheduler.now;
-    return b > 0 ? b : 0;
+    return Math.max(b, 0);
   }
 
   /** True when the queue is over either limit: senders see back-pressure. */

@@ -8,6 +8,11 @@ export {
   type CapacitySegment,
   type CapacitySpec,
 } from './capacity-curve.js';
+export { DNS_ERROR_CODES, dnsError } from './dns-error.js';
+export { DnsScript } from './dns-script.js';
+export { HttpDnsResolver, type HttpDnsResolverOptions } from './http-dns-resolver.js';
+export { httpError } from './http-error.js';
+export { type HttpPlan, HttpScript, servedBody } from './http-script.js';
 export {
   checkTrace,
   formatMahimahi,
@@ -52,3 +57,27 @@ export {
 } from './script-schema.js';
 export { ShapedChannel, type ShapedChannelOptions, type SlicerSettings } from './shaped-channel.js';
 export { type LatencyWindow, type LinkSender, ShapedLink, type ShapedLinkOptions } from './shaped-link.js';
+export { SimClientSocket } from './sim-client-socket.js';
+export { type HttpNetwork, SimHttpFetch } from './sim-http.js';
+export {
+  type ConnectionHandler,
+  type SimConnection,
+  type SimContext,
+  SimNetwork,
+  type SimNetworkOptions,
+  type SimTransport,
+} from './sim-network.js';
+export { type ResolverNetwork, SimResolver } from './sim-resolver.js';
+export type {
+  DnsError,
+  DnsErrorCode,
+  HttpError,
+  HttpErrorCode,
+  HttpFetch,
+  HttpResponse,
+  NetQueueFields,
+  NetTraceData,
+  NetTraceKind,
+  ResolvedAddress,
+  Resolver,
+} from './types.js';

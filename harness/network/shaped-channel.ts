@@ -54,6 +54,7 @@ export class ShapedChannel implements Channel, LinkSender {
   #finPending = false;
   #finDone = false;
   #aborted = false;
+  #netClosed = false;
   #blocked = false;
   #blockedSince: Micros = 0;
   #delivered = 0;
@@ -92,6 +93,7 @@ export class ShapedChannel implements Channel, LinkSender {
 
   send(chunk: Uint8Array): boolean {
     if (this.#aborted) return false;
+    if (this.#netClosed) return true;
     if (this.#ended) {
       throw new SimError(
         'SOCKET_STATE',
@@ -157,6 +159,49 @@ export class ShapedChannel implements Channel, LinkSender {
   }
 
   // ---- fault controls ---------------------------------------------------------------------------
+  /**
+   * The network closes this direction (toxiproxy closing a connection, a server closing): later sends are
+   * discarded without error, a blocked sender is released, and the receiver gets its FIN after the bytes
+   * already accepted ('flush') or at once, the undelivered bytes dropped ('drop').
+   */
+  closeByNetwork(mode: 'flush' | 'drop', reason = 'close'): void {
+    if (this.#aborted || this.#netClosed) return;
+    if (mode === 'flush') {
+      // A frozen (half-open) direction stays silent: release() does nothing and no FIN ever arrives.
+      this.release();
+      this.#netClosed = true;
+      this.#ended = true;
+      this.#scheduleFin();
+    } else {
+      this.#netClosed = true;
+      this.#scheduler.cancel(this.#event);
+      this.#event = undefined;
+      if (this.#queued > 0 && this.link.trace) {
+        this.link.trace.record('net.drop', {
+          link: this.link.name,
+          conn: this.conn,
+          bytes: this.#queued,
+          reason,
+        });
+      }
+      this.link.rollback(this);
+      this.#queued = 0;
+      this.#chunks = [];
+      this.#times = [];
+      this.#head = 0;
+      this.#held = undefined;
+      this.#heldBytes = 0;
+      this.#frozen = false;
+      this.#finScheduled = true;
+      this.#scheduler.after(0, () => this.#deliverFin(), `${this.#label}:fin`);
+    }
+    if (this.#blocked) {
+      this.#blocked = false;
+      this.link.unblock(this);
+      this.onDrain?.();
+    }
+  }
+
   /** Stop admitting bytes to the link (toxiproxy `timeout`): later sends wait here, counted as queued. */
   hold(): void {
     if (!this.#held && !this.#aborted) this.#held = [];
@@ -190,6 +235,12 @@ export class ShapedChannel implements Channel, LinkSender {
     this.#cutAt = totalBytes;
     this.#onCut = onReached;
     if (this.#delivered >= totalBytes) this.#scheduler.after(0, () => this.#fireCut(), `${this.#label}:cut`);
+  }
+
+  /** Remove a limit set by `cutAfter`. */
+  clearCut(): void {
+    this.#cutAt = Infinity;
+    this.#onCut = undefined;
   }
 
   setSlicer(settings: SlicerSettings | undefined): void {
@@ -352,7 +403,7 @@ export class ShapedChannel implements Channel, LinkSender {
   }
 
   #deliverFin(): void {
-    if (this.#finDone) return;
+    if (this.#finDone || this.#aborted) return;
     this.#finDone = true;
     this.#finPending = false;
     if (this.link.trace) this.link.trace.record('net.fin', { link: this.link.name, conn: this.conn });

@@ -57,6 +57,14 @@ export {
 } from './script-schema.js';
 export { ShapedChannel, type ShapedChannelOptions, type SlicerSettings } from './shaped-channel.js';
 export { type LatencyWindow, type LinkSender, ShapedLink, type ShapedLinkOptions } from './shaped-link.js';
+export {
+  capacitySeries,
+  deliveredSeries,
+  linkCurve,
+  type SeriesOptions,
+  type SeriesPoint,
+  stallIntervals,
+} from './shaper-log.js';
 export { SimClientSocket } from './sim-client-socket.js';
 export { type HttpNetwork, SimHttpFetch } from './sim-http.js';
 export {

@@ -3,17 +3,14 @@ import {
   capacitySeries,
   deliveredSeries,
   generateMahimahi,
+  type NetworkScript,
   SimNetwork,
   stallIntervals,
 } from '../../../harness/network/index.js';
 import { parseTrace, Simulation } from '../../../harness/sim/index.js';
 
-/** A pusher-like sender: writes 1000-byte chunks at `kbps` (or as fast as allowed when saturating). */
-async function run(
-  script: ConstructorParameters<typeof SimNetwork>[1]['script'],
-  seconds: number,
-  saturate = true,
-) {
+/** A saturating sender: 1000-byte writes whenever the socket accepts them. */
+async function run(script: NetworkScript, seconds: number, saturate = true) {
   const sim = new Simulation({ seed: 11 });
   const network = new SimNetwork(sim, { script });
   network.listen('10.0.0.1', 1935, (s) => s.on('data', () => {}));

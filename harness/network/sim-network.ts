@@ -9,6 +9,12 @@ import {
   type TraceRecorder,
 } from '../sim/index.js';
 import { HttpDnsResolver, type HttpDnsResolverOptions } from './http-dns-resolver.js';
+import {
+  armConnectionFault,
+  armConnectionToxics,
+  type FaultActions,
+  pickConnectionFault,
+} from './internal/connection-faults.js';
 import { handshake, inWindows } from './internal/handshake.js';
 import { NetworkError } from './network-error.js';
 import { networkProfile } from './profiles.js';
@@ -356,158 +362,30 @@ export class SimNetwork {
   }
 
   #pickFault(attempt: number, address: string, port: number): ResolvedConnectionFault | undefined {
-    const now = this.#scheduler.now;
-    for (const r of this.resolved.connections) {
-      if (r.attempt !== undefined && r.attempt !== attempt) continue;
-      if (
-        r.target &&
-        (r.target.port !== port || (r.target.address !== undefined && r.target.address !== address))
-      )
-        continue;
-      if (now < r.fromUs || now >= r.untilUs) continue;
-      return r;
-    }
-    return undefined;
+    return pickConnectionFault(this.resolved.connections, attempt, address, port, this.#scheduler.now);
+  }
+
+  #actions(conn: ConnState): FaultActions {
+    return {
+      isDone: () => conn.done,
+      reset: (cause) => this.reset(conn, cause),
+      closeBoth: (cause) => this.#closeBoth(conn, cause),
+      serverClose: () => this.#serverClose(conn),
+      halfOpen: () => this.#halfOpen(conn),
+    };
   }
 
   #armFaults(conn: ConnState, rule: ResolvedConnectionFault | undefined): void {
-    if (!rule) return;
-    const s = this.#scheduler;
-    const at = (after: Micros, fn: () => void) =>
-      s.at(conn.establishedAt + after, fn, `conn${conn.id}:fault`);
-    const channel = rule.direction === 'uplink' ? conn.uplink : conn.downlink;
-    switch (rule.fault) {
-      case 'reset':
-        if (rule.afterBytes !== undefined)
-          channel.cutAfter(rule.afterBytes, () => this.reset(conn, 'scripted reset'));
-        else at(rule.afterUs ?? 0, () => this.reset(conn, 'scripted reset'));
-        break;
-      case 'close':
-        if (rule.afterBytes !== undefined) channel.cutAfter(rule.afterBytes, () => this.#serverClose(conn));
-        else at(rule.afterUs ?? 0, () => this.#serverClose(conn));
-        break;
-      case 'half-open':
-        if (rule.afterUs) at(rule.afterUs, () => this.#halfOpen(conn));
-        break;
-      default:
-        break;
-    }
+    armConnectionFault(this.#scheduler, conn, rule, this.#actions(conn));
   }
 
   #armToxics(conn: ConnState): void {
-    const s = this.#scheduler;
-    const start0 = conn.establishedAt;
-    for (const tx of this.resolved.connectionToxics) {
-      if (tx.untilUs <= start0) continue;
-      const start = Math.max(tx.fromUs, start0);
-      const channels = tx.directions.map((d) => (d === 'uplink' ? conn.uplink : conn.downlink));
-      const record = (phase: 'start' | 'end') =>
-        this.trace?.record('net.toxic', { conn: conn.id, type: tx.type, phase });
-      const label = `conn${conn.id}:${tx.type}`;
-      const ends = tx.untilUs !== Infinity;
-      const within = (t: Micros) => t < tx.untilUs;
-      switch (tx.type) {
-        case 'slicer': {
-          s.at(
-            start,
-            () => {
-              record('start');
-              for (const ch of channels) {
-                ch.setSlicer({
-                  averageSize: tx.averageSize,
-                  sizeVariation: tx.sizeVariation,
-                  delayUs: tx.delayUs,
-                  rng: this.#rng.fork(`slicer/${conn.id}/${ch.link.name}`),
-                });
-              }
-            },
-            label,
-          );
-          if (ends)
-            s.at(
-              tx.untilUs,
-              () => {
-                record('end');
-                for (const ch of channels) ch.setSlicer(undefined);
-              },
-              label,
-            );
-          break;
-        }
-        case 'slow_close': {
-          s.at(
-            start,
-            () => {
-              record('start');
-              for (const ch of channels) ch.finDelayUs = tx.delayUs;
-            },
-            label,
-          );
-          if (ends)
-            s.at(
-              tx.untilUs,
-              () => {
-                record('end');
-                for (const ch of channels) ch.finDelayUs = 0;
-              },
-              label,
-            );
-          break;
-        }
-        case 'timeout': {
-          s.at(
-            start,
-            () => {
-              if (conn.done) return;
-              record('start');
-              for (const ch of channels) ch.hold();
-            },
-            label,
-          );
-          if (tx.timeoutUs > 0 && within(start + tx.timeoutUs)) {
-            s.at(start + tx.timeoutUs, () => this.#closeBoth(conn, 'timeout toxic'), label);
-          }
-          if (ends)
-            s.at(
-              tx.untilUs,
-              () => {
-                if (conn.done) return;
-                record('end');
-                for (const ch of channels) ch.release();
-              },
-              label,
-            );
-          break;
-        }
-        case 'reset_peer': {
-          if (within(start + tx.timeoutUs))
-            s.at(start + tx.timeoutUs, () => this.reset(conn, 'reset_peer toxic'), label);
-          break;
-        }
-        case 'limit_data': {
-          s.at(
-            start,
-            () => {
-              if (conn.done) return;
-              record('start');
-              for (const ch of channels)
-                ch.cutAfter(ch.deliveredBytes + tx.bytes, () => this.#closeBoth(conn, 'limit_data toxic'));
-            },
-            label,
-          );
-          if (ends)
-            s.at(
-              tx.untilUs,
-              () => {
-                record('end');
-                for (const ch of channels) ch.clearCut();
-              },
-              label,
-            );
-          break;
-        }
-      }
-    }
+    armConnectionToxics(
+      { scheduler: this.#scheduler, rng: this.#rng, trace: this.trace },
+      this.resolved.connectionToxics,
+      conn,
+      this.#actions(conn),
+    );
   }
 
   /**

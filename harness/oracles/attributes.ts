@@ -1,0 +1,4 @@
+import type { Check } from './types.js';
+
+/** Checks of the `attributes` area of docs/spec.md. */
+export const ATTRIBUTES_CHECKS: readonly Check[] = [];

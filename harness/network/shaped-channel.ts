@@ -62,6 +62,13 @@ export class ShapedChannel implements Channel, LinkSender {
   #onCut: (() => void) | undefined;
   #slicer: SlicerSettings | undefined;
   #slicerFree: Micros = 0;
+  #logFlushArmed = false;
+  #logSendBytes = 0;
+  #logSendWrites = 0;
+  #logDeliverBytes = 0;
+  #logDeliverBatches = 0;
+  #logFrom: Micros = 0;
+  #logTo: Micros = 0;
   /** toxiproxy `slow_close`: the FIN arrives this many µs late. */
   finDelayUs: Micros = 0;
   onDrain: (() => void) | undefined;
@@ -113,13 +120,22 @@ export class ShapedChannel implements Channel, LinkSender {
       this.#admit(chunk);
     }
     const trace = this.link.trace;
-    if (trace)
-      trace.record('net.send', {
-        link: this.link.name,
-        conn: this.conn,
-        bytes: len,
-        ...this.link.queueFields(),
-      });
+    if (trace) {
+      if (this.link.logQuantumUs === 0) {
+        const q = this.link.queueFields();
+        trace.record('net.send', {
+          link: this.link.name,
+          conn: this.conn,
+          bytes: len,
+          queueBytes: q.queueBytes,
+          queueMs: q.queueMs,
+        });
+      } else {
+        this.#logSendBytes += len;
+        this.#logSendWrites++;
+        this.#armLogFlush();
+      }
+    }
     if (!this.#blocked && this.#overLimit()) {
       this.#blocked = true;
       this.#blockedSince = this.#scheduler.now;
@@ -356,13 +372,23 @@ export class ShapedChannel implements Channel, LinkSender {
     }
     const trace = this.link.trace;
     if (trace && bytes > 0) {
-      trace.record('net.deliver', {
-        link: this.link.name,
-        conn: this.conn,
-        bytes,
-        kbps: this.link.curve.kbpsAt(now),
-        ...this.link.queueFields(),
-      });
+      if (this.link.logQuantumUs === 0) {
+        const q = this.link.queueFields();
+        trace.record('net.deliver', {
+          link: this.link.name,
+          conn: this.conn,
+          bytes,
+          kbps: this.link.curve.kbpsAt(now),
+          queueBytes: q.queueBytes,
+          queueMs: q.queueMs,
+        });
+      } else {
+        if (this.#logDeliverBatches === 0) this.#logFrom = now;
+        this.#logTo = now;
+        this.#logDeliverBytes += bytes;
+        this.#logDeliverBatches++;
+        this.#armLogFlush();
+      }
     }
     if (cut) {
       this.#fireCut();
@@ -376,6 +402,50 @@ export class ShapedChannel implements Channel, LinkSender {
       this.#deliverFin();
     }
     this.#recheckBlocked();
+  }
+
+  /** One flush per log window with activity: the compact shaper log (docs/network.md "Shaper log"). */
+  #armLogFlush(): void {
+    if (this.#logFlushArmed) return;
+    this.#logFlushArmed = true;
+    const q = this.link.logQuantumUs;
+    const end = (Math.floor(this.#scheduler.now / q) + 1) * q;
+    this.#scheduler.at(end, () => this.#flushLog(end - q, end), `${this.#label}:log`);
+  }
+
+  #flushLog(fromUs: Micros, toUs: Micros): void {
+    this.#logFlushArmed = false;
+    const trace = this.link.trace;
+    if (!trace) return;
+    const q = this.link.queueFields();
+    if (this.#logSendWrites > 0) {
+      trace.record('net.send', {
+        link: this.link.name,
+        conn: this.conn,
+        bytes: this.#logSendBytes,
+        writes: this.#logSendWrites,
+        windowUs: fromUs,
+        queueBytes: q.queueBytes,
+        queueMs: q.queueMs,
+      });
+    }
+    if (this.#logDeliverBatches > 0) {
+      trace.record('net.deliver', {
+        link: this.link.name,
+        conn: this.conn,
+        bytes: this.#logDeliverBytes,
+        batches: this.#logDeliverBatches,
+        fromUs: this.#logFrom,
+        toUs: this.#logTo,
+        kbps: this.link.curve.meanKbps(fromUs, toUs),
+        queueBytes: q.queueBytes,
+        queueMs: q.queueMs,
+      });
+    }
+    this.#logSendBytes = 0;
+    this.#logSendWrites = 0;
+    this.#logDeliverBytes = 0;
+    this.#logDeliverBatches = 0;
   }
 
   #fireCut(): void {

@@ -38,6 +38,12 @@ export interface ShapedLinkOptions {
   rng?: Rng;
   /** Where the shaper log goes (see docs/network.md "Shaper log"). */
   trace?: TraceRecorder;
+  /**
+   * Aggregate `net.send` / `net.deliver` records per connection over windows of this many µs (one
+   * record of each kind per window with activity, written at the window's end). 0 = one record per
+   * write and per delivery batch. Default 10 ms. Stalls, drains, drops and FINs are always immediate.
+   */
+  logQuantumUs?: Micros;
 }
 
 /** What a link needs from a channel sending through it. */
@@ -59,6 +65,7 @@ export class ShapedLink {
   readonly queueLimitBytes: number;
   readonly queueLimitUs: Micros;
   readonly trace: TraceRecorder | undefined;
+  readonly logQuantumUs: Micros;
   readonly #scheduler: Scheduler;
   readonly #delay: Micros;
   readonly #jitter: Micros;
@@ -87,7 +94,9 @@ export class ShapedLink {
     this.#maxBurstUs = options.maxBurstUs ?? 10_000;
     this.#rng = options.rng;
     this.trace = options.trace;
+    this.logQuantumUs = options.logQuantumUs ?? 10_000;
     for (const [field, v] of [
+      ['logQuantumUs', this.logQuantumUs],
       ['delayUs', this.#delay],
       ['jitterUs', this.#jitter],
       ['maxBurstUs', this.#maxBurstUs],

@@ -73,7 +73,10 @@ export function capacitySeries(
   }));
 }
 
-/** What the link delivered in each window (from `net.deliver` records), kbit/s. */
+/**
+ * What the link delivered in each window (from `net.deliver` records), kbit/s. With an aggregated log,
+ * use windows that are multiples of its quantum (default 10 ms) or bytes land up to one quantum off.
+ */
 export function deliveredSeries(
   records: readonly TraceRecord[],
   windowMs: number,
@@ -86,7 +89,9 @@ export function deliveredSeries(
   for (const r of records) {
     if (r.kind !== 'net.deliver' || r.data.link !== link) continue;
     if (options.conn !== undefined && r.data.conn !== options.conn) continue;
-    const i = Math.floor(r.t / w);
+    // Aggregated records (logQuantumMs > 0) are written at their window's end: place them by `fromUs`.
+    const at = typeof r.data.fromUs === 'number' ? r.data.fromUs : r.t;
+    const i = Math.floor(at / w);
     if (i < ws.length) bytes[i] += r.data.bytes as number;
   }
   return ws.map(([fromUs, toUs], i) => ({ fromUs, toUs, kbps: (bytes[i] * 8000) / (toUs - fromUs) }));

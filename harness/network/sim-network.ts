@@ -48,6 +48,11 @@ export interface SimNetworkOptions {
   clientAddress?: string;
   /** Write the shaper log to the simulation's trace. Default true. */
   log?: boolean;
+  /**
+   * Window of the compact shaper log, ms: `net.send`/`net.deliver` are summed per connection and window.
+   * 0 = one record per write and per delivery batch. Default 10.
+   */
+  logQuantumMs?: number;
 }
 
 export type ConnectionHandler = (socket: SimSocket) => void;
@@ -103,6 +108,7 @@ export class SimNetwork {
   readonly #scheduler: Scheduler;
   readonly #rng: Rng;
   readonly #clientAddress: string;
+  readonly #logQuantumUs: Micros;
   readonly #listeners = new Map<string, ConnectionHandler>();
   readonly #attempts = new Map<string, number>();
   readonly #connections: ConnState[] = [];
@@ -114,6 +120,7 @@ export class SimNetwork {
     this.#rng = sim.rng.fork('network');
     this.trace = options.log === false ? undefined : sim.trace;
     this.#clientAddress = options.clientAddress ?? '10.0.0.2';
+    this.#logQuantumUs = Math.round((options.logQuantumMs ?? 10) * 1000);
     const input = options.script ?? 'unlimited';
     let script: NetworkScript;
     if (typeof input === 'string') {
@@ -144,6 +151,7 @@ export class SimNetwork {
       maxBurstUs: r.maxBurstUs,
       rng: this.#rng.fork(`${name}/jitter`),
       trace: this.trace,
+      logQuantumUs: this.#logQuantumUs,
     });
     const trace = link.curve.trace;
     this.trace?.record('net.link', {

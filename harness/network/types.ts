@@ -67,10 +67,31 @@ export interface NetTraceData {
     queueLimitBytes: number | null;
     queueLimitMs: number | null;
   };
-  /** A write handed to the link (one per `send`). */
-  'net.send': { link: string; conn: number; bytes: number } & NetQueueFields;
-  /** Bytes that arrived at the receiver at this instant (one per delivery batch). */
-  'net.deliver': { link: string; conn: number; bytes: number; kbps: number | null } & NetQueueFields;
+  /**
+   * Writes handed to the link: one record per write (logQuantumMs 0), or per connection and log window
+   * (default 10 ms), written at the window's end with `writes` and the window's start `windowUs`.
+   */
+  'net.send': {
+    link: string;
+    conn: number;
+    bytes: number;
+    writes?: number;
+    windowUs?: number;
+  } & NetQueueFields;
+  /**
+   * Bytes that arrived at the receiver: one record per delivery batch (an instant), or per connection and
+   * log window with `batches`, `fromUs`/`toUs` (first and last arrival). `kbps`: capacity at the instant,
+   * or the mean capacity over the window.
+   */
+  'net.deliver': {
+    link: string;
+    conn: number;
+    bytes: number;
+    kbps: number | null;
+    batches?: number;
+    fromUs?: number;
+    toUs?: number;
+  } & NetQueueFields;
   /** The sender started seeing back-pressure. */
   'net.stall': { link: string; conn: number } & NetQueueFields;
   /** Back-pressure ended after `stalledUs`. */

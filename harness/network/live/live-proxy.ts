@@ -33,6 +33,8 @@ export interface LiveProxyOptions {
   seed?: number;
   /** Keep the shaper log (times are real µs since start) in `trace`. Default false. */
   log?: boolean;
+  /** Window of the compact shaper log, ms (see SimNetworkOptions). Default 10. */
+  logQuantumMs?: number;
 }
 
 interface LiveConn extends FaultTarget {
@@ -60,6 +62,7 @@ export class LiveProxy {
   readonly #server: net.Server;
   readonly #target: { host: string; port: number };
   readonly #rng: Rng;
+  readonly #logQuantumUs: number;
   readonly #conns = new Set<LiveConn>();
   #attempts = 0;
   #nextId = 1;
@@ -73,6 +76,7 @@ export class LiveProxy {
     this.resolved = resolveNetworkScript(script);
     this.#target = options.target;
     this.#rng = createRng(options.seed ?? 1).fork('network');
+    this.#logQuantumUs = Math.round((options.logQuantumMs ?? 10) * 1000);
     this.trace = options.log ? new TraceRecorder(() => this.driver.scheduler.now) : undefined;
     this.uplink = this.#link('uplink', this.resolved.uplink);
     this.downlink = this.#link('downlink', this.resolved.downlink);
@@ -122,6 +126,7 @@ export class LiveProxy {
       maxBurstUs: r.maxBurstUs,
       rng: this.#rng.fork(`${name}/jitter`),
       trace: this.trace,
+      logQuantumUs: this.#logQuantumUs,
     });
   }
 

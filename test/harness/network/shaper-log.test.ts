@@ -78,18 +78,55 @@ t.test('capacitySeries follows a Mahimahi trace, and survives a JSON-lines round
   );
 });
 
-t.test('the log is compact: one record per write and per delivery batch, never per packet', async (t) => {
-  const sim = new Simulation({ seed: 1 });
-  const network = new SimNetwork(sim, { script: { uplink: { kbps: 100_000, maxBurstMs: 0 } } });
-  network.listen('10.0.0.1', 1935, (s) => s.on('data', () => {}));
-  const c = network.transport.connect({ host: '10.0.0.1', port: 1935 });
-  c.on('connect', () => {
-    for (let i = 0; i < 10; i++) c.write(Buffer.alloc(64 * 1024));
-  });
-  await sim.runFor(1_000_000);
-  const kinds = sim.trace.records.map((r) => r.kind);
-  t.equal(kinds.filter((k) => k === 'net.send').length, 10);
-  t.equal(kinds.filter((k) => k === 'net.deliver').length, 10, '655,360 bytes in 10 delivery records');
-  const d = sim.trace.records.find((r) => r.kind === 'net.deliver');
-  t.same(Object.keys(d?.data ?? {}).sort(), ['bytes', 'conn', 'kbps', 'link', 'queueBytes', 'queueMs']);
+t.test('the log is compact: per write and delivery batch, or per 10 ms window by default', async (t) => {
+  const run = async (logQuantumMs?: number) => {
+    const sim = new Simulation({ seed: 1 });
+    const network = new SimNetwork(sim, {
+      script: { uplink: { kbps: 100_000, maxBurstMs: 0 } },
+      logQuantumMs,
+    });
+    network.listen('10.0.0.1', 1935, (s) => s.on('data', () => {}));
+    const c = network.transport.connect({ host: '10.0.0.1', port: 1935 });
+    c.on('connect', () => {
+      for (let i = 0; i < 10; i++) c.write(Buffer.alloc(64 * 1024));
+    });
+    await sim.runFor(1_000_000);
+    const of = (kind: string) => sim.trace.records.filter((r) => r.kind === kind);
+    return { sends: of('net.send'), delivers: of('net.deliver') };
+  };
+  const exact = await run(0);
+  t.equal(exact.sends.length, 10, 'one net.send per write');
+  t.equal(exact.delivers.length, 10, 'one net.deliver per delivery batch');
+  t.same(Object.keys(exact.delivers[0].data).sort(), [
+    'bytes',
+    'conn',
+    'kbps',
+    'link',
+    'queueBytes',
+    'queueMs',
+  ]);
+  // 655,360 bytes take 52.4 ms at 100 Mbit/s: 6 windows of 10 ms hold deliveries.
+  const compact = await run(undefined);
+  t.equal(compact.sends.length, 1, 'the 10 writes of one instant make one record');
+  t.equal(compact.sends[0].data.writes, 10);
+  t.equal(compact.delivers.length, 6);
+  t.equal(
+    compact.delivers.reduce((n, r) => n + (r.data.bytes as number), 0),
+    655_360,
+  );
+  t.same(Object.keys(compact.delivers[0].data).sort(), [
+    'batches',
+    'bytes',
+    'conn',
+    'fromUs',
+    'kbps',
+    'link',
+    'queueBytes',
+    'queueMs',
+    'toUs',
+  ]);
+  t.ok(
+    compact.delivers.every((r) => r.t % 10_000 === 0 && (r.data.fromUs as number) >= r.t - 10_000),
+    'each written at the end of its window',
+  );
 });

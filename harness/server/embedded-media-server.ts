@@ -16,6 +16,7 @@ interface NmsSession {
   streamQuery?: Record<string, string>;
   isPublisher?: boolean;
   socket?: Duplex & { destroy(error?: Error): void; end(): void };
+  rtmp?: { onPublish(invokeMessage: { streamName: string }): void; streamApp?: string };
 }
 interface NmsInstance {
   rtmpServer: { tcpServer?: { emit(event: 'connection', socket: Duplex): boolean } };
@@ -109,6 +110,41 @@ export class EmbeddedMediaServer {
     const tcp = this.#nms.rtmpServer.tcpServer;
     if (!tcp) throw new Error('Failed to accept an RTMP connection: node-media-server built no RTMP server');
     tcp.emit('connection', socket);
+    for (const session of this.#context.sessions.values()) {
+      if (session.socket === socket) this.#admitBeforeStart(session);
+    }
+  }
+
+  /**
+   * NMS answers `publish` with NetStream.Publish.Start before its hooks run, so a rejection from a hook
+   * would look like an accepted publish followed by a close. Servers that check signatures (Tencent's)
+   * refuse before starting: we decide auth and busy URLs first and close the socket without answering.
+   */
+  #admitBeforeStart(session: NmsSession): void {
+    const rtmp = session.rtmp;
+    if (!rtmp) return;
+    const original = rtmp.onPublish.bind(rtmp);
+    rtmp.onPublish = (invokeMessage) => {
+      const [name, query = ''] = String(invokeMessage.streamName ?? '').split('?');
+      const params = Object.fromEntries(new URLSearchParams(query));
+      const streamPath = `/${rtmp.streamApp ?? ''}/${name}`;
+      const reason = this.#rejection(streamPath, name, params);
+      if (reason) {
+        this.#record('server.reject', { ...session, streamPath, streamQuery: params }, { reason });
+        session.socket?.destroy();
+        return;
+      }
+      original(invokeMessage);
+    };
+  }
+
+  #rejection(streamPath: string, name: string, query: Record<string, string>): string | undefined {
+    const broadcast = this.#context.broadcasts.get(streamPath);
+    // NMS lets a publisher resume within its grace window; otherwise an existing publisher holds the path.
+    if (broadcast?.publisher && (broadcast._publishGraceTimer ?? null) === null) return 'busy';
+    const auth = this.#binding?.policy.auth;
+    if (auth && query.txSecret !== tencentTxSecret(auth.key, name, String(query.txTime ?? ''))) return 'auth';
+    return undefined;
   }
 
   /** Hand an accepted server-side socket to NMS's HTTP server (HTTP-FLV). */
@@ -138,24 +174,6 @@ export class EmbeddedMediaServer {
 
   #onPrePublish(session: NmsSession): void {
     this.#record('server.prePublish', session);
-    const broadcast = this.#context.broadcasts.get(session.streamPath ?? '');
-    if (
-      broadcast?.publisher &&
-      broadcast.publisher !== session &&
-      (broadcast._publishGraceTimer ?? null) === null
-    ) {
-      // NMS itself refuses this publish right after the hook ("already has a publisher") and ends the socket.
-      this.#record('server.reject', session, { reason: 'busy' });
-    }
-    const policy = this.#binding?.policy;
-    if (policy?.auth) {
-      const q = session.streamQuery ?? {};
-      const expected = tencentTxSecret(policy.auth.key, session.streamName ?? '', String(q.txTime ?? ''));
-      if (q.txSecret !== expected) {
-        this.#record('server.reject', session, { reason: 'auth', given: String(q.txSecret ?? '') });
-        session.socket?.destroy();
-      }
-    }
   }
 
   #record(kind: string, s: NmsSession, extra: Record<string, string> = {}): void {

@@ -8,6 +8,7 @@ import type {
   TransportSocket,
 } from '../adapter/types.js';
 import { createAppLifecycle, createFakeDevices } from '../devices/index.js';
+import { waitingImageColour } from '../devices/picture-colours.js';
 import { type NetworkScript, SimNetwork } from '../network/index.js';
 import type { FlvTimeline } from '../observer/flv-demux.js';
 import { RtmpWireTap } from '../observer/rtmp-wire-tap.js';
@@ -96,10 +97,23 @@ export async function runCase(def: CaseDefinition, options: RunCaseOptions): Pro
   // ---- case variables and served files -------------------------------------------------------------
   const vars: Record<string, string> = { stream, host: SERVER_HOST, app: SERVER_APP };
   const httpRules: NonNullable<NetworkScript['http']> = [...(def.network.http ?? [])];
+  let waitingImage: TraceValue | undefined;
   if (def.waitingImage) {
-    const png = makePng(def.waitingImage.rgb, def.waitingImage.width, def.waitingImage.height);
-    vars.waitingImageUrl = def.waitingImage.url;
+    const { rgb, width, height, url } = def.waitingImage;
+    const png = makePng(rgb, width, height);
+    vars.waitingImageUrl = url;
     vars.waitingImageMd5 = createHash('md5').update(png).digest('hex');
+    // What the oracles need to judge the image: its MD5 (hash checks), the colour a pusher pushes for it,
+    // and the index of the HTTP rule that serves it (a response from another rule is not this PNG).
+    waitingImage = {
+      url,
+      md5: vars.waitingImageMd5,
+      rgb,
+      width,
+      height,
+      colour: toTrace(waitingImageColour({ r: rgb[0], g: rgb[1], b: rgb[2] })),
+      rule: httpRules.length,
+    };
     httpRules.push({
       url: def.waitingImage.url,
       responses: { status: 200, body: { bytes: new Uint8Array(png) } },
@@ -126,6 +140,7 @@ export async function runCase(def: CaseDefinition, options: RunCaseOptions): Pro
     attributes: toTrace(attributes),
     profileValues: toTrace(profile),
     server: toTrace(def.server),
+    waitingImage,
   });
 
   sim.installGlobals();

@@ -275,10 +275,11 @@ export class ShapedChannel implements Channel, LinkSender {
 
   #recheckBlocked(): void {
     if (!this.#blocked || this.#aborted) return;
-    if (this.#overLimit()) {
-      if (this.link.overLimit()) this.link.block(this);
+    if (!this.link.drained()) {
+      this.link.block(this);
       return;
     }
+    if (this.#heldBytes > this.link.queueLimitBytes * this.link.drainFraction) return;
     this.#blocked = false;
     const trace = this.link.trace;
     if (trace) {

@@ -29,6 +29,12 @@ export interface ShapedLinkOptions {
   /** Bottleneck queue limit as time to drain the backlog, µs. Default Infinity (none). */
   queueLimitUs?: Micros;
   /**
+   * Low-water mark, as a fraction of the limits: a stalled sender is released once the backlog is back
+   * under this share of them (Linux wakes a blocked writer once half its send buffer is free, likewise).
+   * Default 0.5. 1 = release as soon as the queue is under the limit.
+   */
+  drainFraction?: number;
+  /**
    * Chunks longer than what the link transmits in this many µs are cut (by reference, `subarray`) into
    * pieces of whole 1500-byte packets, so a large write arrives progressively as over TCP. Default 10 ms;
    * 0 disables it (whole chunks only).
@@ -64,6 +70,7 @@ export class ShapedLink {
   readonly curve: CapacityCurve;
   readonly queueLimitBytes: number;
   readonly queueLimitUs: Micros;
+  readonly drainFraction: number;
   readonly trace: TraceRecorder | undefined;
   readonly logQuantumUs: Micros;
   readonly #scheduler: Scheduler;
@@ -91,6 +98,16 @@ export class ShapedLink {
     this.#latency = options.latency ?? [];
     this.queueLimitBytes = options.queueLimitBytes ?? 1024 * 1024;
     this.queueLimitUs = options.queueLimitUs ?? Infinity;
+    this.drainFraction = options.drainFraction ?? 0.5;
+    if (!(this.drainFraction > 0 && this.drainFraction <= 1)) {
+      throw new NetworkError(
+        'INVALID_ARGUMENT',
+        `Invalid drainFraction for link "${options.name}": ${this.drainFraction} (expected 0 < f <= 1)`,
+        {
+          drainFraction: this.drainFraction,
+        },
+      );
+    }
     this.#maxBurstUs = options.maxBurstUs ?? 10_000;
     this.#rng = options.rng;
     this.trace = options.trace;
@@ -208,7 +225,13 @@ export class ShapedLink {
     return this.backlogBytes() > this.queueLimitBytes || this.backlogUs() > this.queueLimitUs;
   }
 
-  /** Register a sender to be told when the queue falls back under its limits. */
+  /** True once the backlog is back under the low-water mark (drainFraction of each limit). */
+  drained(): boolean {
+    const f = this.drainFraction;
+    return this.backlogBytes() <= this.queueLimitBytes * f && this.backlogUs() <= this.queueLimitUs * f;
+  }
+
+  /** Register a sender to be told when the queue falls back under its low-water mark. */
   block(sender: LinkSender): void {
     this.#blocked.add(sender);
     this.#armDrain();
@@ -222,10 +245,11 @@ export class ShapedLink {
     if (this.#drainEvent && !this.#drainEvent.cancelled) return;
     const now = this.#scheduler.now;
     let at = now;
+    const f = this.drainFraction;
     if (this.queueLimitBytes !== Infinity) {
-      at = Math.max(at, this.curve.timeOfWork(this.#work - this.queueLimitBytes, now));
+      at = Math.max(at, this.curve.timeOfWork(this.#work - this.queueLimitBytes * f, now));
     }
-    if (this.queueLimitUs !== Infinity) at = Math.max(at, this.#lastDepart - this.queueLimitUs);
+    if (this.queueLimitUs !== Infinity) at = Math.max(at, this.#lastDepart - this.queueLimitUs * f);
     if (at === Infinity) return;
     this.#drainEvent = this.#scheduler.at(Math.ceil(at), () => this.#onDrainTime(), `${this.name}:drain`);
   }
@@ -233,7 +257,7 @@ export class ShapedLink {
   #onDrainTime(): void {
     this.#drainEvent = undefined;
     if (this.#blocked.size === 0) return;
-    if (this.overLimit()) {
+    if (!this.drained()) {
       this.#armDrain();
       return;
     }

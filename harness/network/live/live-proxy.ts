@@ -35,6 +35,13 @@ export interface LiveProxyOptions {
   log?: boolean;
   /** Window of the compact shaper log, ms (see SimNetworkOptions). Default 10. */
   logQuantumMs?: number;
+  /**
+   * Timer grid of the real-time driver, ms (see RealTimeDriverOptions): deliveries are batched into
+   * wake-ups at most this far apart, which bounds CPU (measured: ~3.6% of a core per Mbit/s at 1 Mbit/s
+   * with 5 ms, ~1.5% with 50 ms) at the cost of up to this much extra delivery jitter. The shaped rate
+   * is unaffected. Default 50.
+   */
+  timerQuantumMs?: number;
 }
 
 interface LiveConn extends FaultTarget {
@@ -55,7 +62,7 @@ interface LiveConn extends FaultTarget {
  */
 export class LiveProxy {
   readonly resolved: ResolvedNetwork;
-  readonly driver = new RealTimeDriver();
+  readonly driver: RealTimeDriver;
   readonly uplink: ShapedLink;
   readonly downlink: ShapedLink;
   readonly trace: TraceRecorder | undefined;
@@ -75,6 +82,7 @@ export class LiveProxy {
         : parseNetworkScript(input);
     this.resolved = resolveNetworkScript(script);
     this.#target = options.target;
+    this.driver = new RealTimeDriver({ quantumMs: options.timerQuantumMs ?? 50 });
     this.#rng = createRng(options.seed ?? 1).fork('network');
     this.#logQuantumUs = Math.round((options.logQuantumMs ?? 10) * 1000);
     this.trace = options.log ? new TraceRecorder(() => this.driver.scheduler.now) : undefined;
@@ -182,7 +190,13 @@ export class LiveProxy {
     this.#conns.add(conn);
     const writeTo = (sock: net.Socket) => ({
       deliver: (b: Uint8Array) => {
-        if (!sock.destroyed && sock.writable) sock.write(b);
+        if (sock.destroyed || !sock.writable) return;
+        // Pieces delivered in one wake-up leave in one writev.
+        if (sock.writableCorked === 0) {
+          sock.cork();
+          process.nextTick(() => sock.uncork());
+        }
+        sock.write(b);
       },
       fin: () => {
         if (!sock.destroyed && sock.writable) sock.end();
@@ -208,6 +222,8 @@ export class LiveProxy {
         conn.done = true;
         up.abort();
         down.abort();
+        // What was delivered before the reset leaves first (writes of this wake-up are corked).
+        for (const sock of [client, upstream]) while (sock.writableCorked > 0) sock.uncork();
         client.resetAndDestroy();
         upstream.resetAndDestroy();
         this.trace?.record('net.reset', { conn: id, cause: 'scripted' });

@@ -195,39 +195,43 @@ t.test('latency toxic windows add delay to bytes leaving during the window', asy
   );
 });
 
-t.test('back-pressure: send returns false over the queue limit, drain follows, no byte lost', async (t) => {
-  const s = new Scheduler();
-  const trace = new TraceRecorder(() => s.now);
-  const link = new ShapedLink(s, {
-    name: 'uplink',
-    capacity: { kind: 'steps', steps: [{ atUs: 0, kbps: 800 }] },
-    queueLimitBytes: 10_000,
-    trace,
-  });
-  const ch = new ShapedChannel(s, link, { conn: 7 });
-  const r = recorder(s);
-  ch.attach(r.sink);
-  let accepted = 0;
-  while (ch.send(new Uint8Array(1000))) accepted++;
-  accepted++;
-  t.equal(accepted, 11, 'the chunk that crosses the limit is still accepted');
-  let drainedAt = -1;
-  ch.onDrain = () => {
-    drainedAt = s.now;
-  };
-  s.runUntilIdle();
-  // 11,000 bytes queued; under 10,000 once 1,000 bytes (10 ms at 800 kbit/s) are out.
-  t.equal(drainedAt, 10_000);
-  t.equal(r.total(), 11_000);
-  const kinds = trace.records.map((x) => x.kind);
-  t.equal(kinds.filter((k) => k === 'net.stall').length, 1);
-  t.equal(kinds.filter((k) => k === 'net.drain').length, 1);
-  t.same(trace.records.find((x) => x.kind === 'net.drain')?.data, {
-    link: 'uplink',
-    conn: 7,
-    stalledUs: 10_000,
-  });
-});
+t.test(
+  'back-pressure: send returns false over the queue limit, drain follows at half of it, no byte lost',
+  async (t) => {
+    const s = new Scheduler();
+    const trace = new TraceRecorder(() => s.now);
+    const link = new ShapedLink(s, {
+      name: 'uplink',
+      capacity: { kind: 'steps', steps: [{ atUs: 0, kbps: 800 }] },
+      queueLimitBytes: 10_000,
+      trace,
+    });
+    const ch = new ShapedChannel(s, link, { conn: 7 });
+    const r = recorder(s);
+    ch.attach(r.sink);
+    let accepted = 0;
+    while (ch.send(new Uint8Array(1000))) accepted++;
+    accepted++;
+    t.equal(accepted, 11, 'the chunk that crosses the limit is still accepted');
+    let drainedAt = -1;
+    ch.onDrain = () => {
+      drainedAt = s.now;
+    };
+    s.runUntilIdle();
+    // 11,000 bytes queued; released at the low-water mark (half the limit, 5,000 bytes) once 6,000 bytes
+    // (60 ms at 800 kbit/s) are out.
+    t.equal(drainedAt, 60_000);
+    t.equal(r.total(), 11_000);
+    const kinds = trace.records.map((x) => x.kind);
+    t.equal(kinds.filter((k) => k === 'net.stall').length, 1);
+    t.equal(kinds.filter((k) => k === 'net.drain').length, 1);
+    t.same(trace.records.find((x) => x.kind === 'net.drain')?.data, {
+      link: 'uplink',
+      conn: 7,
+      stalledUs: 60_000,
+    });
+  },
+);
 
 t.test(
   'queue limit in ms: back-pressure once the backlog takes longer than the limit to drain',

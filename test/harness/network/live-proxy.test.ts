@@ -74,13 +74,16 @@ t.test('live proxy faults: reset after N bytes, server close, refused (as RST)',
       const t0 = performance.now();
       c.on('connect', () => write && c.write(Buffer.alloc(10_000)));
       c.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
-      c.on('end', () => resolve(`end after ${Math.round((performance.now() - t0) / 100) * 100} ms`));
+      c.on('end', () => resolve(`end after ${Math.round(performance.now() - t0)} ms`));
       c.on('data', () => {});
     });
   t.equal(await attempt(true), 'error ECONNRESET', 'attempt 1: reset');
   await new Promise((r) => setTimeout(r, 100));
   t.equal(target.received(), 3000, 'the server got exactly 3000 bytes before the reset');
-  t.equal(await attempt(false), 'end after 300 ms', 'attempt 2: the server closes after 300 ms');
+  // The proxy's timers run on a 50 ms grid (timerQuantumMs), and the machine may be busy.
+  const closed = await attempt(false);
+  const ms = Number(/^end after (\d+) ms$/.exec(closed)?.[1] ?? Number.NaN);
+  t.ok(ms >= 295 && ms < 500, `attempt 2: the server closes after 300 ms (${closed})`);
   t.equal(await attempt(false), 'error ECONNRESET', 'attempt 3: refused is an immediate RST in live mode');
   await proxy.close();
   await target.close();

@@ -445,6 +445,11 @@ export class LivePusher implements PusherUnderTest {
         const handle = await this.#env.devices.openCamera(this.#cameraOptions(this.#cameraPosition));
         if (generation !== this.#generation || this.#camera) {
           handle.close();
+        } else if (!this.#wantsCamera()) {
+          // The app went to the background (or the push paused) while the camera was opening: the open
+          // succeeded (1003), but no picture may be captured now (docs/spec.md background/camera/1).
+          this.#emit(EventCode.OPEN_CAMERA_SUCC);
+          handle.close();
         } else {
           this.#attachCamera(handle);
           this.#emit(EventCode.OPEN_CAMERA_SUCC);
@@ -481,6 +486,17 @@ export class LivePusher implements PusherUnderTest {
     }
     if (initial) this.#log('debug', 'capture ready');
     return generation === this.#generation;
+  }
+
+  /** Whether the camera should capture now (the same rule as `wantCamera` in #refreshCaptureAsync). */
+  #wantsCamera(): boolean {
+    return (
+      this.#phase === 'active' &&
+      !this.#suspended &&
+      !this.#paused &&
+      !this.#background &&
+      this.#attrs.enableCamera
+    );
   }
 
   #cameraOptions(position: CameraPosition) {

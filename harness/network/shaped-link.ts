@@ -46,8 +46,8 @@ export interface ShapedLinkOptions {
   trace?: TraceRecorder;
   /**
    * Aggregate `net.send` / `net.deliver` records per connection over windows of this many µs (one
-   * record of each kind per window with activity, written at the window's end). 0 = one record per
-   * write and per delivery batch. Default 10 ms. Stalls, drains, drops and FINs are always immediate.
+   * record of each kind per window with activity, written at the window's end). 0 (default) = one
+   * record per write and per delivery batch. Stalls, drains, drops and FINs are always immediate.
    */
   logQuantumUs?: Micros;
 }
@@ -111,7 +111,7 @@ export class ShapedLink {
     this.#maxBurstUs = options.maxBurstUs ?? 10_000;
     this.#rng = options.rng;
     this.trace = options.trace;
-    this.logQuantumUs = options.logQuantumUs ?? 10_000;
+    this.logQuantumUs = options.logQuantumUs ?? 0;
     for (const [field, v] of [
       ['logQuantumUs', this.logQuantumUs],
       ['delayUs', this.#delay],

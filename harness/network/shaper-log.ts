@@ -74,8 +74,8 @@ export function capacitySeries(
 }
 
 /**
- * What the link delivered in each window (from `net.deliver` records), kbit/s. With an aggregated log,
- * use windows that are multiples of its quantum (default 10 ms) or bytes land up to one quantum off.
+ * What the link delivered in each window (from `net.deliver` records), kbit/s. With an aggregated log
+ * (logQuantumMs > 0), use windows that are multiples of its quantum or bytes land up to one quantum off.
  */
 export function deliveredSeries(
   records: readonly TraceRecord[],

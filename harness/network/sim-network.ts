@@ -49,8 +49,9 @@ export interface SimNetworkOptions {
   /** Write the shaper log to the simulation's trace. Default true. */
   log?: boolean;
   /**
-   * Window of the compact shaper log, ms: `net.send`/`net.deliver` are summed per connection and window.
-   * 0 = one record per write and per delivery batch. Default 10.
+   * Window of the compact shaper log, ms: `net.send`/`net.deliver` are summed per connection and window
+   * and written at its end (for long, high-rate runs). Default 0: one record per write and per delivery
+   * batch, at the instant it happens.
    */
   logQuantumMs?: number;
 }
@@ -120,7 +121,7 @@ export class SimNetwork {
     this.#rng = sim.rng.fork('network');
     this.trace = options.log === false ? undefined : sim.trace;
     this.#clientAddress = options.clientAddress ?? '10.0.0.2';
-    this.#logQuantumUs = Math.round((options.logQuantumMs ?? 10) * 1000);
+    this.#logQuantumUs = Math.round((options.logQuantumMs ?? 0) * 1000);
     const input = options.script ?? 'unlimited';
     let script: NetworkScript;
     if (typeof input === 'string') {

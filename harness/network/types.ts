@@ -68,8 +68,8 @@ export interface NetTraceData {
     queueLimitMs: number | null;
   };
   /**
-   * Writes handed to the link: one record per write (logQuantumMs 0), or per connection and log window
-   * (default 10 ms), written at the window's end with `writes` and the window's start `windowUs`.
+   * Writes handed to the link: one record per write (default), or with `logQuantumMs` > 0 one per
+   * connection and log window, written at the window's end with `writes` and the window's start `windowUs`.
    */
   'net.send': {
     link: string;
@@ -79,9 +79,9 @@ export interface NetTraceData {
     windowUs?: number;
   } & NetQueueFields;
   /**
-   * Bytes that arrived at the receiver: one record per delivery batch (an instant), or per connection and
-   * log window with `batches`, `fromUs`/`toUs` (first and last arrival). `kbps`: capacity at the instant,
-   * or the mean capacity over the window.
+   * Bytes that arrived at the receiver: one record per delivery batch (an instant; default), or per
+   * connection and log window with `batches`, `fromUs`/`toUs` (first and last arrival). `kbps`: capacity
+   * at the instant, or the mean capacity over the window.
    */
   'net.deliver': {
     link: string;

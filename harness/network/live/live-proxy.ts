@@ -33,7 +33,7 @@ export interface LiveProxyOptions {
   seed?: number;
   /** Keep the shaper log (times are real µs since start) in `trace`. Default false. */
   log?: boolean;
-  /** Window of the compact shaper log, ms (see SimNetworkOptions). Default 10. */
+  /** Window of the compact shaper log, ms (see SimNetworkOptions). Default 0 (per write and batch). */
   logQuantumMs?: number;
   /**
    * Timer grid of the real-time driver, ms (see RealTimeDriverOptions): deliveries are batched into
@@ -84,7 +84,7 @@ export class LiveProxy {
     this.#target = options.target;
     this.driver = new RealTimeDriver({ quantumMs: options.timerQuantumMs ?? 50 });
     this.#rng = createRng(options.seed ?? 1).fork('network');
-    this.#logQuantumUs = Math.round((options.logQuantumMs ?? 10) * 1000);
+    this.#logQuantumUs = Math.round((options.logQuantumMs ?? 0) * 1000);
     this.trace = options.log ? new TraceRecorder(() => this.driver.scheduler.now) : undefined;
     this.uplink = this.#link('uplink', this.resolved.uplink);
     this.downlink = this.#link('downlink', this.resolved.downlink);

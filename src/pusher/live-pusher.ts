@@ -226,6 +226,8 @@ export class LivePusher implements PusherUnderTest {
     this.#selector = new ResolutionSelector(this.#controller.targetKbps, this.#attrs.mode);
     this.#video = this.#newEncoderManager();
     this.#reshape(false);
+    // An unsupported resolution (-1305) has already ended the push: open nothing more.
+    if (this.#phase !== 'active') return { ok: true, errMsg: 'start:ok' };
     if (!this.#openAudioEncoder()) return { ok: true, errMsg: 'start:ok' };
     void this.#openDevicesThenConnect(generation);
     return { ok: true, errMsg: 'start:ok' };

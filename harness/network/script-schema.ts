@@ -39,6 +39,10 @@ export const TraceSourceSchema = z.union(
 export const QueueSchema = z.strictObject({
   bytes: intAtLeast(1, 'an integer number of bytes >= 1').optional(),
   ms: positive('a positive number of ms').optional(),
+  /** A stalled sender is released once the backlog is under this share of the limits. Default 0.5. */
+  drainFraction: num('a number in (0, 1]')
+    .refine((v) => v > 0 && v <= 1, { error: 'a number in (0, 1]' })
+    .optional(),
 });
 
 export const LinkSchema = z.strictObject({

@@ -258,6 +258,7 @@ export interface ResolvedLink {
   latency: LatencyWindow[];
   queueLimitBytes: number;
   queueLimitUs: Micros;
+  drainFraction: number;
   maxBurstUs: Micros;
 }
 
@@ -365,6 +366,7 @@ function resolveLink(link: LinkScript | undefined, dir: LinkName, s: NetworkScri
     latency,
     queueLimitBytes: link?.queue?.bytes ?? (link?.queue?.ms !== undefined ? Infinity : 1024 * 1024),
     queueLimitUs: us(link?.queue?.ms, Infinity),
+    drainFraction: link?.queue?.drainFraction ?? 0.5,
     maxBurstUs: us(link?.maxBurstMs, 10_000),
   };
 }

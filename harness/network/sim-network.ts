@@ -149,6 +149,7 @@ export class SimNetwork {
       latency: r.latency,
       queueLimitBytes: r.queueLimitBytes,
       queueLimitUs: r.queueLimitUs,
+      drainFraction: r.drainFraction,
       maxBurstUs: r.maxBurstUs,
       rng: this.#rng.fork(`${name}/jitter`),
       trace: this.trace,

@@ -131,6 +131,7 @@ export class LiveProxy {
       latency: r.latency,
       queueLimitBytes: r.queueLimitBytes,
       queueLimitUs: r.queueLimitUs,
+      drainFraction: r.drainFraction,
       maxBurstUs: r.maxBurstUs,
       rng: this.#rng.fork(`${name}/jitter`),
       trace: this.trace,

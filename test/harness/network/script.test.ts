@@ -242,3 +242,16 @@ t.test('trace files are read relative to the script and inlined', async (t) => {
     message: /uplink\.trace\.file: "missing\.trace"/,
   });
 });
+
+t.test('queue.drainFraction reaches the link (default 0.5)', async (t) => {
+  t.equal(resolveNetworkScript(parseNetworkScript({ uplink: { kbps: 100 } })).uplink.drainFraction, 0.5);
+  t.equal(
+    resolveNetworkScript(
+      parseNetworkScript({ uplink: { kbps: 100, queue: { bytes: 5000, drainFraction: 1 } } }),
+    ).uplink.drainFraction,
+    1,
+  );
+  t.throws(() => parseNetworkScript({ uplink: { queue: { drainFraction: 0 } } }), {
+    message: /uplink\.queue\.drainFraction: 0 \(expected a number in \(0, 1\]\)/,
+  });
+});

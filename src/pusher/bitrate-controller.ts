@@ -144,8 +144,9 @@ export class BitrateController {
     }
 
     const atFloor = this.#target <= this.#min;
-    const busyNow =
-      atFloor && (queueDelayMs > this.#congestedDelayMs || throughput < this.#min + sample.audioKbps);
+    // Busy only when the measured throughput cannot carry the floor (docs/spec.md events/net-busy/1 and /3):
+    // a long queue at the floor on a link that carries min-bitrate is still draining, not a poor network.
+    const busyNow = atFloor && throughput < this.#min + sample.audioKbps;
     if (busyNow) this.#busySinceMs ??= now;
     else this.#busySinceMs = undefined;
     const netBusy = this.#busySinceMs !== undefined && now - this.#busySinceMs >= 1000;

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import type { FileStore } from '../adapter/types.js';
+import { waitingImageColour } from '../devices/picture-colours.js';
 import type { TraceRecorder } from '../sim/index.js';
 
 /**
  * Where a pusher puts files it hands back (snapshots): kept in memory, and each write recorded as
- * `pusher.file` {path, bytes, md5, image: {format, width, height} | null} after the harness tried to
- * decode it as a PNG itself (so an oracle can check "a real image of the component's size").
+ * `pusher.file` {path, bytes, md5, image: {format, width, height, mean: {y, cb, cr}} | null} after the
+ * harness tried to decode it as a PNG itself (so an oracle can check "a real image of the component's size"
+ * showing the latest picture: `mean` is the mean RGB of its pixels in BT.601 limited range).
  */
 export class MemoryFileStore implements FileStore {
   readonly files = new Map<string, Uint8Array>();
@@ -22,10 +24,24 @@ export class MemoryFileStore implements FileStore {
     const path = `lpc-temp://${this.#next++}${safeSuffix}`;
     const copy = new Uint8Array(bytes);
     this.files.set(path, copy);
-    let image: { format: string; width: number; height: number } | null = null;
+    let image: {
+      format: string;
+      width: number;
+      height: number;
+      mean: { y: number; cb: number; cr: number };
+    } | null = null;
     try {
       const png = PNG.sync.read(Buffer.from(copy));
-      image = { format: 'png', width: png.width, height: png.height };
+      const sum = { r: 0, g: 0, b: 0 };
+      const pixels = png.width * png.height;
+      for (let i = 0; i < pixels * 4; i += 4) {
+        sum.r += png.data[i];
+        sum.g += png.data[i + 1];
+        sum.b += png.data[i + 2];
+      }
+      const n = Math.max(1, pixels);
+      const mean = { ...waitingImageColour({ r: sum.r / n, g: sum.g / n, b: sum.b / n }) };
+      image = { format: 'png', width: png.width, height: png.height, mean };
     } catch {
       image = null;
     }

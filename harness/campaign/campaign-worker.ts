@@ -1,0 +1,31 @@
+/**
+ * A campaign worker process (forked by `runCampaignWorkers`): runs one shard of a campaign and reports
+ * over the IPC channel: `start`/`shrink`/`end` per run, then `result`. A `stop` message (or SIGINT) stops
+ * it before its next run. One simulation at a time per process: node-media-server is a per-process
+ * singleton.
+ */
+import { type CampaignRequest, resolveRequest } from './campaign-request.js';
+import { runCampaign } from './run-campaign.js';
+import type { WorkerMessage } from './run-campaign-workers.js';
+
+const send = (m: WorkerMessage) => process.send?.(m);
+let stop: false | 'interrupt' | 'failure' = false;
+process.on('message', (m: { type?: string; reason?: 'interrupt' | 'failure' }) => {
+  if (m?.type === 'stop') stop = m.reason ?? 'interrupt';
+});
+process.on('SIGINT', () => {
+  stop = 'interrupt';
+});
+try {
+  const request = JSON.parse(process.argv[2] ?? '') as CampaignRequest;
+  const result = await runCampaign(await resolveRequest(request), {
+    onRunStart: (info) => send({ type: 'start', ...info }),
+    onShrink: (info) => send({ type: 'shrink', ...info }),
+    onRunEnd: (outcome, info) => send({ type: 'end', outcome: { ...outcome, verdicts: [] }, ...info }),
+    shouldStop: () => stop,
+  });
+  send({ type: 'result', result });
+} catch (e) {
+  send({ type: 'error', message: (e as Error)?.message ?? String(e), code: (e as { code?: string })?.code });
+}
+process.disconnect?.();

@@ -52,6 +52,9 @@ export const TUNING = {
   blackKbps: 40,
 } as const;
 
+/** How far back net status measures the keyframe interval it reports as videoGop, ms. */
+const GOP_WINDOW_MS = 10_000;
+
 const CAPTURE_RUNG = LADDER.find((r) => r.name === '720p') ?? LADDER[LADDER.length - 1];
 
 const MODE_VIDEO: Record<
@@ -134,6 +137,8 @@ export class LivePusher implements PusherUnderTest {
   #waitingImage: WaitingImageResult | undefined;
   #waitingImageFor = '';
   #stats = { videoBytes: 0, audioBytes: 0, videoFrames: 0, lastVideoTs: -1, lastAudioTs: -1 };
+  /** Timestamps of the keyframes sent in the last GOP_WINDOW_MS: net status reports their mean interval. */
+  #keyframeTs: number[] = [];
 
   constructor(attributes: Partial<PusherAttributes>, env: PusherEnvironment) {
     this.#env = env;
@@ -222,6 +227,7 @@ export class LivePusher implements PusherUnderTest {
     this.#suspended = false;
     this.#startMs = this.#env.clock.now();
     this.#stats = { videoBytes: 0, audioBytes: 0, videoFrames: 0, lastVideoTs: -1, lastAudioTs: -1 };
+    this.#keyframeTs = [];
     this.#controller = this.#newController();
     this.#selector = new ResolutionSelector(this.#controller.targetKbps, this.#attrs.mode);
     this.#video = this.#newEncoderManager();
@@ -573,6 +579,10 @@ export class LivePusher implements PusherUnderTest {
     session.sendVideo(ts, body);
     this.#stats.videoBytes += body.byteLength;
     this.#stats.videoFrames++;
+    if (frame.keyframe) {
+      this.#keyframeTs.push(ts);
+      while (this.#keyframeTs[0] < ts - GOP_WINDOW_MS) this.#keyframeTs.shift();
+    }
   }
 
   /** Sends the AVC sequence header when SPS/PPS are new; a P frame before it is skipped. */
@@ -737,6 +747,16 @@ export class LivePusher implements PusherUnderTest {
     };
   }
 
+  /**
+   * The keyframe interval actually sent (mean over the last GOP_WINDOW_MS, 0.1 s), not the configured one:
+   * forced keyframes (resume, congestion, resize) shorten it (docs/spec.md `stream/keyframe/2`).
+   */
+  #gopSeconds(): number {
+    const k = this.#keyframeTs;
+    if (k.length < 2) return MODE_VIDEO[this.#attrs.mode].gopSeconds;
+    return Math.round((k[k.length - 1] - k[0]) / (k.length - 1) / 100) / 10;
+  }
+
   #netStatusStep(): void {
     const s = this.#stats;
     const cfg = this.#video.config;
@@ -744,7 +764,7 @@ export class LivePusher implements PusherUnderTest {
       videoBitrate: Math.round((s.videoBytes * 8) / 1000),
       audioBitrate: Math.round((s.audioBytes * 8) / 1000),
       videoFps: s.videoFrames,
-      videoGop: MODE_VIDEO[this.#attrs.mode].gopSeconds,
+      videoGop: this.#gopSeconds(),
       netSpeed: Math.round(this.#controller.throughputKbps),
       netJitter: 0,
       videoCache: 0,

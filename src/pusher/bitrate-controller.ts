@@ -3,8 +3,9 @@
  * (react to the send queue) with two changes that make it converge faster and probe back up:
  * - it measures the throughput the network actually drains and cuts straight to a fraction of it, instead
  *   of fixed steps from the original rate;
- * - it raises multiplicatively while the queue stays empty, so recovery from 400 to 1200 kbit/s takes
- *   ~15 s rather than a minute.
+ * - it raises multiplicatively while the queue stays empty: 8%/s up to 10% above the video rate at which it
+ *   last saw congestion, 15%/s beyond it (capacity has evidently grown), so recovery from the 200 kbit/s
+ *   floor to 1200 kbit/s takes ~15 s rather than a minute (docs/spec.md bitrate/recover/1: 20 s).
  * Pure: fed with samples, returns decisions; no clock or I/O of its own.
  */
 export interface BitrateControllerOptions {
@@ -44,6 +45,8 @@ export interface BitrateDecision {
 
 const INCREASE_INTERVAL_MS = 1000;
 const INCREASE_FACTOR = 1.08;
+/** Increase factor once the target is 10% past the video rate of the last congestion. */
+const FAST_INCREASE_FACTOR = 1.15;
 const INCREASE_MIN_STEP_KBPS = 30;
 const DECREASE_HOLD_MS = 600;
 const QUIET_DELAY_MS = 60;
@@ -60,6 +63,8 @@ export class BitrateController {
   #lastIncreaseMs = Number.NEGATIVE_INFINITY;
   #quietSinceMs: number | undefined;
   #busySinceMs: number | undefined;
+  /** Video share of the throughput measured at the last decrease (undefined: no congestion seen yet). */
+  #congestedVideoKbps: number | undefined;
 
   constructor(options: BitrateControllerOptions) {
     this.#min = options.minKbps;
@@ -93,12 +98,15 @@ export class BitrateController {
     this.#throughputKbps = undefined;
     this.#quietSinceMs = undefined;
     this.#busySinceMs = undefined;
+    this.#congestedVideoKbps = undefined;
   }
 
   update(sample: BitrateSample): BitrateDecision {
     const prev = this.#lastSample;
     this.#lastSample = sample;
     const backlog = sample.socketBacklogBytes + sample.appBacklogBytes;
+    // What the link drained in this step while data was waiting: its capacity right now.
+    let saturatedKbps: number | undefined;
     if (prev && sample.nowMs > prev.nowMs) {
       const drained =
         sample.bytesHandedToSocket -
@@ -106,6 +114,7 @@ export class BitrateController {
         (prev.bytesHandedToSocket - prev.socketBacklogBytes);
       const kbps = (drained * 8) / (sample.nowMs - prev.nowMs);
       // Only a measurement taken while data was waiting tells the capacity; an idle link says little.
+      if (prev.socketBacklogBytes + prev.appBacklogBytes > 0) saturatedKbps = kbps;
       if (prev.socketBacklogBytes + prev.appBacklogBytes > 0 || this.#throughputKbps === undefined) {
         this.#throughputKbps =
           this.#throughputKbps === undefined ? kbps : 0.6 * this.#throughputKbps + 0.4 * kbps;
@@ -124,7 +133,15 @@ export class BitrateController {
         const videoShare = Math.max(0, throughput - sample.audioKbps);
         // Drain the backlog too: aim below the measured rate, deeper when the queue is long.
         const factor = queueDelayMs > 4 * this.#congestedDelayMs ? 0.7 : 0.85;
-        this.#target = clamp(Math.min(this.#target * 0.85, videoShare * factor), this.#min, this.#max);
+        const cut = clamp(Math.min(this.#target * 0.85, videoShare * factor), this.#min, this.#max);
+        // Remember where congestion began (a real cut only: a queue draining at the floor says nothing),
+        // at the rate the link actually drained then, not the slower moving average.
+        if (cut < this.#target)
+          this.#congestedVideoKbps = Math.min(
+            this.#target,
+            Math.max(0, (saturatedKbps ?? throughput) - sample.audioKbps),
+          );
+        this.#target = cut;
         this.#lastDecreaseMs = now;
       }
     } else if (queueDelayMs <= QUIET_DELAY_MS) {
@@ -135,7 +152,10 @@ export class BitrateController {
         now - this.#lastIncreaseMs >= INCREASE_INTERVAL_MS &&
         now - this.#lastDecreaseMs >= 2 * INCREASE_INTERVAL_MS
       ) {
-        const step = Math.max(this.#target * (INCREASE_FACTOR - 1), INCREASE_MIN_STEP_KBPS);
+        const beyond =
+          this.#congestedVideoKbps === undefined || this.#target > 1.1 * this.#congestedVideoKbps;
+        const factor = beyond ? FAST_INCREASE_FACTOR : INCREASE_FACTOR;
+        const step = Math.max(this.#target * (factor - 1), INCREASE_MIN_STEP_KBPS);
         this.#target = clamp(this.#target + step, this.#min, this.#max);
         this.#lastIncreaseMs = now;
       }

@@ -1,15 +1,19 @@
 import type { ComplianceReport } from './report-model.js';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const esc = (s: string) => s.replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 
-/** summary.md: a short table for a pull-request comment, failures first. */
+/** summary.md: a short table for a pull-request comment, failures first, with their replay commands. */
 export function renderMarkdownSummary(report: ComplianceReport): string {
   const s = report.summary;
   const lines: string[] = [];
   lines.push(`# live-pusher conformance: ${esc(report.pusher.name)} ${esc(report.pusher.version)}`);
   lines.push('');
+  const seeds =
+    report.run.runs > 1
+      ? `seeds ${report.run.seed}..${report.run.seed + report.run.runs - 1}`
+      : `seed ${report.run.seed}`;
   lines.push(
-    `Profile \`${report.run.profile}\`, seed ${report.run.seed}, ${s.cases} cases${report.partial ? ' (**partial run**)' : ''}.`,
+    `Profile \`${esc(report.run.profile)}\`, ${seeds}, ${s.cases} case runs${report.run.strict ? ', strict' : ''}${report.partial ? ' (**partial run**)' : ''}.`,
   );
   lines.push('');
   lines.push('| level | PASS | NON-STRICT | FAIL | INFORMATIONAL | UNSUPPORTED | INDETERMINATE |');
@@ -20,17 +24,44 @@ export function renderMarkdownSummary(report: ComplianceReport): string {
       `| ${level} | ${c.PASS} | ${c['NON-STRICT']} | ${c.FAIL} | ${c.INFORMATIONAL} | ${c.UNSUPPORTED} | ${c.INDETERMINATE} |`,
     );
   }
-  const notable = report.requirements.filter((r) => r.verdict !== 'PASS' && r.verdict !== 'INFORMATIONAL');
-  if (notable.length > 0) {
+  const judged = report.requirements.filter(
+    (r) => r.verdict !== 'PASS' && r.verdict !== 'INFORMATIONAL' && r.cases.length > 0,
+  );
+  const notRun = report.requirements.filter((r) => r.cases.length === 0).length;
+  if (judged.length > 0) {
     lines.push('');
     lines.push('| requirement | level | verdict | cases |');
     lines.push('|---|---|---|---|');
     const order = { FAIL: 0, 'NON-STRICT': 1, INDETERMINATE: 2, UNSUPPORTED: 3, PASS: 4, INFORMATIONAL: 5 };
-    for (const r of [...notable].sort(
-      (a, b) => order[a.verdict] - order[b.verdict] || a.id.localeCompare(b.id),
+    for (const r of [...judged].sort(
+      (a, b) => order[a.verdict] - order[b.verdict] || (a.id < b.id ? -1 : 1),
     )) {
-      lines.push(`| \`${r.id}\` | ${r.level} | ${r.verdict} | ${r.cases.map(esc).join(', ') || '—'} |`);
+      lines.push(`| \`${r.id}\` | ${r.level} | ${r.verdict} | ${r.cases.map(esc).join(', ')} |`);
     }
+  }
+  if (notRun > 0) {
+    lines.push('');
+    lines.push(`${notRun} requirement(s) were not exercised by the cases run (INDETERMINATE).`);
+  }
+  const failing = report.cases.filter((c) =>
+    c.verdicts.some((v) => v.verdict === 'FAIL' || (report.run.strict && v.verdict === 'NON-STRICT')),
+  );
+  if (failing.length > 0) {
+    lines.push('');
+    lines.push('Replay a failing case:');
+    lines.push('');
+    for (const c of failing) lines.push(`- \`${c.replay.replace(/`/g, "'")}\``);
+  }
+  const b = report.baseline;
+  if (b) {
+    lines.push('');
+    lines.push(
+      `Baseline \`${esc(b.file)}\` (${b.entries} entries): ${b.expected.length} expected failure(s), ${b.unexpected.length} unexpected, ${b.stale.length} stale.`,
+    );
+    for (const r of b.unexpected)
+      lines.push(`- unexpected ${r.verdict}: \`${r.requirement}\` in ${esc(r.case)}`);
+    for (const e of b.stale)
+      lines.push(`- stale: ${esc([e.case, e.requirement].filter(Boolean).join(' / '))} now passes`);
   }
   if (s.harnessErrors > 0) {
     lines.push('');

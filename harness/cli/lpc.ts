@@ -1,60 +1,147 @@
 /**
- * `lpc`: the live-pusher-conformance command line. Exit codes: 0 no FAIL, 1 failures, 2 usage errors.
+ * `lpc`: the live-pusher-conformance command line (docs/reports.md). Exit codes: 0 no FAIL (and, with a
+ * baseline, nothing unexpected or stale), 1 failures, 2 usage errors (one line on stderr), 130 interrupted.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { loadSpec, loadSuite } from '../runner/run-suite.js';
-import { runCommand } from './run-command.js';
+import { ReportError, runFailures } from '../../reports/index.js';
+import { diffCommand } from './diff-command.js';
+import { mergeCommand } from './merge-command.js';
+import { replayCommand } from './replay-command.js';
+import { DEFAULT_SUITE, loadSpecOrExplain, loadSuiteOrExplain, runCommand } from './run-command.js';
+import { terminalText } from './terminal-text.js';
 import { UsageError } from './usage-error.js';
 
 const integer = (name: string) => (value: string) => {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be an integer (got "${value}")`);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new InvalidArgumentError(`${name} must be an integer (got "${value}")`);
   return Number(value);
 };
+
+const stdout = (s: string) => {
+  process.stdout.write(s);
+};
+const stderr = (s: string) => {
+  process.stderr.write(s);
+};
+
+/** Exit code of the action that ran (commander actions cannot return one). */
+let actionExitCode = 0;
 
 export function buildProgram(): Command {
   const program = new Command('lpc')
     .description('Deterministic conformance suite for <live-pusher> style RTMP pushers')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .showSuggestionAfterError(false)
+    .configureOutput({ writeErr: stderr, writeOut: stdout });
 
   program
     .command('list')
     .description('list the cases and requirements (IDs and levels)')
-    .option('--suite <dir>', 'suite folder', 'scenarios/suite')
-    .action((opts: { suite: string }) => {
-      for (const c of loadSuite(opts.suite))
-        process.stdout.write(`case ${c.id}  [${c.requirements.join(', ')}]  ${c.title}\n`);
-      for (const r of loadSpec()) process.stdout.write(`requirement ${r.id}  ${r.level}  ${r.title}\n`);
+    .option('--suite <dir>', 'suite folder', DEFAULT_SUITE)
+    .option('--spec <file>', 'spec document (default docs/spec.md)')
+    .action((opts: { suite: string; spec?: string }) => {
+      for (const c of loadSuiteOrExplain(opts.suite))
+        stdout(`case ${c.id}  [${c.requirements.join(', ')}]  ${c.title}\n`);
+      for (const r of loadSpecOrExplain(opts.spec).spec)
+        stdout(`requirement ${r.id}  ${r.level}  ${r.title}\n`);
     });
 
   program
     .command('run')
     .description('run the suite (or some cases) against a pusher and write the reports')
     .option('--pusher <reference|module>', 'the pusher under test', 'reference')
-    .option('--suite <dir>', 'suite folder', 'scenarios/suite')
+    .option('--suite <dir>', 'suite folder', DEFAULT_SUITE)
+    .option('--spec <file>', 'spec document (default docs/spec.md)')
     .option('--case <id...>', 'only these case ids')
     .option('--seed <n>', 'seed of every random choice', integer('--seed'), 1)
+    .option('--runs <n>', 'repeat with seeds seed .. seed+n-1 (one report)', integer('--runs'), 1)
     .option('--profile <name>', 'behaviour profile (seed, sdk)', 'seed')
     .option('--strict', 'SHOULD failures fail the run too', false)
-    .option('--shard <i/n>', 'run every n-th case, starting at the i-th')
-    .option('--out <dir>', 'where report.json and summary.md go', 'reports/out')
+    .option('--shard <i/n>', 'run every n-th case, starting at the i-th (then lpc merge)')
+    .option('--expected-failures <file>', 'baseline of known failures (YAML or JSON)')
+    .option('--out <dir>', 'where report.json, summary.md, junit.xml and report.html go', 'reports/out')
     .option('--artifacts <dir>', 'keep each case trace (JSON Lines) and the FLV the server received')
     .action(async (opts) => {
       const { report, exitCode } = await runCommand(opts);
       const s = report.summary;
-      process.stdout.write(
-        `${report.pusher.name}: ${s.cases} cases, requirements PASS ${s.requirements.PASS}, FAIL ${s.requirements.FAIL}, NON-STRICT ${s.requirements['NON-STRICT']}, INDETERMINATE ${s.requirements.INDETERMINATE}, UNSUPPORTED ${s.requirements.UNSUPPORTED}, INFORMATIONAL ${s.requirements.INFORMATIONAL}; MUST failures: ${s.mustFailures}. Reports in ${opts.out}/\n`,
+      stdout(
+        `${terminalText(report.pusher.name)}: ${s.cases} case runs${report.partial ? ' (partial)' : ''}, requirements PASS ${s.requirements.PASS}, FAIL ${s.requirements.FAIL}, NON-STRICT ${s.requirements['NON-STRICT']}, INDETERMINATE ${s.requirements.INDETERMINATE}, UNSUPPORTED ${s.requirements.UNSUPPORTED}, INFORMATIONAL ${s.requirements.INFORMATIONAL}; MUST failures: ${s.mustFailures}. Reports in ${opts.out}/\n`,
       );
-      process.exitCode = exitCode;
+      printFailures(runFailures(report));
+      actionExitCode = exitCode;
+    });
+
+  program
+    .command('replay')
+    .description('re-run one case, print its timeline and verdicts (1 if they differ from the stored run)')
+    .argument('[result.json]', 'a report.json to replay from')
+    .argument('[caseId]', 'the case to replay')
+    .option(
+      '--seed <n>',
+      'seed (required without a report; picks the run of a --runs report)',
+      integer('--seed'),
+    )
+    .option('--case <id>', 'case id (without a report)')
+    .option('--pusher <reference|module>', 'the pusher (default: the report’s, else reference)')
+    .option('--profile <name>', 'behaviour profile (default: the report’s, else seed)')
+    .option('--suite <dir>', 'suite folder (default: the report’s, else scenarios/suite)')
+    .option('--spec <file>', 'spec document (default: the report’s, else docs/spec.md)')
+    .action(async (file: string | undefined, caseArg: string | undefined, opts) => {
+      if (file !== undefined && caseArg !== undefined && opts.case !== undefined && opts.case !== caseArg)
+        throw new UsageError(`replay: two different cases given (${caseArg} and --case ${opts.case})`);
+      actionExitCode = await replayCommand(
+        {
+          report: file,
+          caseId: caseArg ?? opts.case,
+          seed: opts.seed,
+          pusher: opts.pusher,
+          profile: opts.profile,
+          suite: opts.suite,
+          spec: opts.spec,
+        },
+        stdout,
+      );
+    });
+
+  program
+    .command('diff')
+    .description('compare two reports: regressions, fixes, new and removed cases and requirements')
+    .argument('<old.json>')
+    .argument('<new.json>')
+    .option('--json', 'print the diff as JSON', false)
+    .action((oldFile: string, newFile: string, opts: { json: boolean }) => {
+      actionExitCode = diffCommand(oldFile, newFile, opts, stdout);
+    });
+
+  program
+    .command('merge')
+    .description('one report (all formats) from the shards of one run')
+    .argument('<shard.json...>')
+    .option('--out <dir>', 'where the merged reports go', 'reports/out')
+    .option('--expected-failures <file>', 'judge the merged run against this baseline')
+    .action((files: string[], opts: { out: string; expectedFailures?: string }) => {
+      const { report, exitCode } = mergeCommand(files, opts, stderr);
+      stdout(
+        `merged ${files.length} shard(s): ${report.summary.cases} case runs${report.partial ? ' (partial)' : ''}, MUST failures: ${report.summary.mustFailures}. Reports in ${opts.out}/\n`,
+      );
+      printFailures(runFailures(report));
+      actionExitCode = exitCode;
     });
   return program;
 }
 
+function printFailures(failures: string[]): void {
+  for (const f of failures.slice(0, 20)) stderr(`  ${terminalText(f)}\n`);
+  if (failures.length > 20) stderr(`  ... and ${failures.length - 20} more (see summary.md)\n`);
+}
+
+/** Run the CLI on `argv` (without node and script) and return the exit code; never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  actionExitCode = 0;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return actionExitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (
@@ -63,15 +150,16 @@ export async function main(argv: string[]): Promise<number> {
         e.code === 'commander.help'
       )
         return 0;
+      // commander has printed its one-line reason already.
       return 2;
     }
-    if (e instanceof UsageError) {
-      process.stderr.write(`lpc: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof ReportError) {
+      stderr(`lpc: ${e.message.split('\n')[0]}\n`);
       return 2;
     }
     const err = e as Error & { code?: string };
     if (err.code === 'INVALID_CASE' || err.name === 'SpecError') {
-      process.stderr.write(`lpc: ${err.message}\n`);
+      stderr(`lpc: ${err.message.split('\n')[0]}\n`);
       return 2;
     }
     throw e;

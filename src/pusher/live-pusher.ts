@@ -209,6 +209,10 @@ export class LivePusher implements PusherUnderTest {
     if (changed('audioQuality')) {
       this.#closeAudio();
       this.#audioHeaderSent = false;
+      // The microphone and the silence source run at the encoder's rate: restart them at the new one.
+      this.#mic?.close();
+      this.#mic = undefined;
+      this.#stopSilenceTimer();
       if (!this.#openAudioEncoder()) return;
       this.#refreshCapture();
     }

@@ -577,6 +577,8 @@ export class LivePusher implements PusherUnderTest {
       if (!frame.keyframe) return;
       this.#droppingVideo = false;
     }
+    // A gap in the video (pause, background) starts the keyframe-interval measure afresh.
+    if (captureMs - this.#startMs - this.#stats.lastVideoTs > 1000) this.#keyframeTs = [];
     const ts = this.#timestamp(captureMs, 'video');
     if (!this.#sendParameterSets(frame, ts)) return;
     const body = avcNaluPacketBody(frame);
@@ -804,6 +806,7 @@ export class LivePusher implements PusherUnderTest {
     const toBackground = state === 'background';
     if (toBackground === this.#background) return;
     this.#background = toBackground;
+    this.#keyframeTs = []; // the other source's keyframes are not this one's GOP
     const clock = this.#env.clock;
     if (toBackground) {
       if (this.#phase === 'active') {

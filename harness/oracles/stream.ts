@@ -276,6 +276,8 @@ export const firstFrameIsKeyframe: Check = {
 
 /** Longest keyframe interval while the camera is pushed, FLV ms (`stream/keyframe/2`). */
 const MAX_GOP_MS = 4000;
+/** How far back a net-status videoGop is compared with measured keyframe intervals, ms. */
+const GOP_WINDOW_MS = 10_000;
 
 /**
  * stream/keyframe/2 (SHOULD): while the camera is pushed in the foreground, keyframes at most 4 s apart;
@@ -286,18 +288,35 @@ export const regularKeyframes: Check = {
   always: true,
   evaluate(trace) {
     const windows = cameraWindows(trace);
-    const intervals: number[] = [];
+    const windowOf = (r: TraceRecord) => windows.findIndex(([a, b]) => ms(r) >= a && ms(r) <= b);
+    /**
+     * Keyframe-to-keyframe intervals inside one camera window (FLV ms), with the second keyframe's timestamp
+     * and its connection. Net status is compared by timestamp, not arrival, as queues delay arrivals.
+     */
+    const intervals: { ms: number; atTs: number; conn: number }[] = [];
+    /** Per connection: arrival time minus timestamp at its smallest, i.e. when timestamp 0 was captured. */
+    const origin = new Map<number, { fromMs: number; toMs: number; originMs: number }>();
     let judgedFrames = 0;
     for (const s of serverSegments(trace)) {
       // The clock starts at the first frame of each window (a keyframe or not) and restarts at each keyframe.
       let clockFrom: TraceRecord | undefined;
       let lastKeyframe: TraceRecord | undefined;
-      for (const f of s.tags.filter(isVideoFrame)) {
-        if (!windows.some(([a, b]) => ms(f) >= a && ms(f) <= b)) {
+      let window = -1;
+      const frames = s.tags.filter(isVideoFrame);
+      if (frames.length > 0)
+        origin.set(s.conn, {
+          fromMs: s.fromMs,
+          toMs: s.toMs,
+          originMs: Math.min(...frames.map((f) => ms(f) - ts(f))),
+        });
+      for (const f of frames) {
+        const w = windowOf(f);
+        if (w !== window) {
           clockFrom = undefined;
           lastKeyframe = undefined;
-          continue;
+          window = w;
         }
+        if (w < 0) continue;
         judgedFrames++;
         clockFrom ??= f;
         if (ts(f) - ts(clockFrom) > MAX_GOP_MS) {
@@ -312,7 +331,7 @@ export const regularKeyframes: Check = {
           );
         }
         if (field(f, 'keyframe') === true) {
-          if (lastKeyframe) intervals.push(ts(f) - ts(lastKeyframe));
+          if (lastKeyframe) intervals.push({ ms: ts(f) - ts(lastKeyframe), atTs: ts(f), conn: s.conn });
           lastKeyframe = f;
           clockFrom = f;
         }
@@ -324,29 +343,38 @@ export const regularKeyframes: Check = {
         `no keyframe gap above ${MAX_GOP_MS} ms over ${judgedFrames} camera frame(s) (fewer than two keyframes)`,
       );
     }
-    const mean = intervals.reduce((a, b) => a + b, 0) / intervals.length;
-    const gops = ofKind(trace, 'pusher.netstatus')
-      .filter((r) => windows.some(([a, b]) => ms(r) >= a && ms(r) <= b))
-      .filter((r) => (num(r, 'videoGop') ?? 0) > 0);
-    const off = gops.find((r) => Math.abs((num(r, 'videoGop') ?? 0) * 1000 - mean) > 1000);
+    const mean = (xs: { ms: number }[]) => xs.reduce((a, b) => a + b.ms, 0) / xs.length;
     const numbers = {
-      meanKeyframeIntervalMs: Math.round(mean),
-      maxKeyframeIntervalMs: Math.max(...intervals),
+      meanKeyframeIntervalMs: Math.round(mean(intervals)),
+      maxKeyframeIntervalMs: Math.max(...intervals.map((i) => i.ms)),
     };
-    if (off) {
-      return fail(
-        `net-status videoGop ${num(off, 'videoGop')} s at ${ms(off)} ms is more than 1 s from the measured keyframe interval ${Math.round(mean)} ms`,
-        {
-          expected: `videoGop within ±1 s of ${Math.round(mean)} ms`,
-          actual: `${num(off, 'videoGop')} s`,
-          atMs: ms(off),
-          numbers,
-          evidence: excerpt([off]),
-        },
+    // Each reported videoGop against the keyframe intervals of the 10 s of stream before it.
+    for (const r of ofKind(trace, 'pusher.netstatus')) {
+      const gop = num(r, 'videoGop') ?? 0;
+      if (gop <= 0 || windowOf(r) < 0) continue;
+      const conn = [...origin].find(([, o]) => ms(r) >= o.fromMs && ms(r) < o.toMs);
+      if (!conn) continue;
+      const tsNow = ms(r) - conn[1].originMs;
+      const recent = intervals.filter(
+        (i) => i.conn === conn[0] && i.atTs <= tsNow && i.atTs > tsNow - GOP_WINDOW_MS,
       );
+      if (recent.length === 0) continue;
+      const measured = Math.round(mean(recent));
+      if (Math.abs(gop * 1000 - measured) > 1000) {
+        return fail(
+          `net-status videoGop ${gop} s at ${ms(r)} ms is more than 1 s from the keyframe interval measured over the 10 s before it (${measured} ms)`,
+          {
+            expected: `videoGop within ±1 s of ${measured} ms`,
+            actual: `${gop} s`,
+            atMs: ms(r),
+            numbers: { ...numbers, measuredMs: measured },
+            evidence: excerpt([r]),
+          },
+        );
+      }
     }
     return pass(
-      `keyframes every ${Math.round(mean)} ms on average (max ${Math.max(...intervals)} ms) while the camera was pushed; videoGop agrees`,
+      `keyframes every ${numbers.meanKeyframeIntervalMs} ms on average (max ${numbers.maxKeyframeIntervalMs} ms) while the camera was pushed; videoGop agrees`,
       { numbers },
     );
   },
@@ -883,16 +911,23 @@ export const decodableCapture: Check = {
     const demux = ofKind(trace, 'observer.demuxError');
     const errors = field(probe, 'errors');
     const count = num(probe, 'errorCount') ?? 0;
-    const media = serverSegments(trace).flatMap((s) => s.tags);
+    const segments = serverSegments(trace);
+    const media = segments.flatMap((s) => s.tags);
     const stream = (k: 'video' | 'audio') => {
       const v = field(probe, k);
       return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
     };
+    const listed = (Array.isArray(errors) ? errors : []).map(String);
+    // One capture spans every connection of the case, while the spec judges each connection's capture: the
+    // muxer's complaints about timestamps that restart at a new connection (each connection's onMetaData
+    // at 0, say) are artefacts of the joined capture. Timestamps per connection are stream/timestamps/1's.
+    const excused =
+      segments.length > 1 ? listed.filter((e) => /non monotonically increasing dts to muxer/.test(e)) : [];
+    const remaining = listed.filter((e) => !excused.includes(e));
+    const unexplained = count - excused.length;
     const problems: string[] = [];
-    if (count > 0)
-      problems.push(
-        `${count} decode error(s): ${(Array.isArray(errors) ? errors : []).slice(0, 3).join(' | ')}`,
-      );
+    if (unexplained > 0)
+      problems.push(`${unexplained} decode error(s): ${remaining.slice(0, 3).join(' | ')}`);
     if (demux.length > 0) problems.push(`flv.js: ${str(demux[0], 'stage')}: ${str(demux[0], 'message')}`);
     if (media.some(isVideo) && stream('video')?.codec !== 'h264')
       problems.push(
@@ -908,9 +943,13 @@ export const decodableCapture: Check = {
         evidence: excerpt([probe, ...demux]),
       });
     }
+    const note =
+      excused.length > 0
+        ? ` (${excused.length} muxer timestamp message(s) of the capture joining ${segments.length} connections set aside)`
+        : '';
     return pass(
-      `ffprobe decoded ${stream('video')?.frames ?? 0} video and ${stream('audio')?.frames ?? 0} audio frame(s) without error`,
-      { numbers: { errorCount: 0 } },
+      `ffprobe decoded ${stream('video')?.frames ?? 0} video and ${stream('audio')?.frames ?? 0} audio frame(s) without error${note}`,
+      { numbers: { errorCount: count, excused: excused.length } },
     );
   },
 };

@@ -217,6 +217,17 @@ t.test('stream/keyframe/2 wants keyframes at most 4 s apart while the camera is 
     ],
   });
   t.equal(status(regularKeyframes, background), 'pass', 'the long GOP falls in the background');
+  const silentBackground = push({
+    extra: [
+      [2000, 'app.state', { state: 'background' }],
+      [9000, 'app.state', { state: 'foreground' }],
+    ],
+  }).filter((e) => !(e[1] === 'observer.tag' && e[2].type === 'video' && e[0] > 2000 && e[0] < 9100));
+  t.equal(
+    status(regularKeyframes, silentBackground),
+    'pass',
+    'the clock restarts when the camera comes back',
+  );
   const gop = push({ extra: [[5000, 'pusher.netstatus', { videoGop: 6 }]] });
   t.match(regularKeyframes.evaluate(build(gop)), { status: 'fail', summary: /videoGop 6/ });
 });
@@ -332,6 +343,20 @@ t.test('stream/decodable/1 follows ffprobe and flv.js', async (t) => {
     (e): Entry => (e[1] === 'validation.ffprobe' ? [e[0], e[1], { skipped: 'no media' }] : e),
   );
   t.equal(status(decodableCapture, skipped), 'not-applicable');
+  const muxer =
+    '[null @ 0x1] Application provided invalid, non monotonically increasing dts to muxer in stream 0: 3 >= 3';
+  const withMuxer = push({ seconds: 2 }).map(
+    (e): Entry =>
+      e[1] === 'validation.ffprobe' ? [e[0], e[1], { ...e[2], errors: [muxer], errorCount: 1 }] : e,
+  );
+  t.equal(status(decodableCapture, withMuxer), 'fail', 'one connection: the muxer message counts');
+  const reconnected = withMuxer.concat([
+    [2500, 'net.connect', { conn: 2 }],
+    [2500, 'wire.connection', { conn: 2 }],
+    [2540, 'net.connected', { conn: 2, local: '10.0.0.2:50001' }],
+    [2700, 'server.postPublish', { session: 'b', ip: '10.0.0.2:50001' }],
+  ]);
+  t.equal(status(decodableCapture, reconnected), 'pass', 'a capture joining connections: set aside');
   const failed = push({ seconds: 2 }).map(
     (e): Entry => (e[1] === 'validation.ffprobe' ? [e[0], e[1], { failed: 'spawn ENOENT' }] : e),
   );

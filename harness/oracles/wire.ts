@@ -304,8 +304,8 @@ export const nothingBeforeS2: Check = {
 };
 
 /**
- * wire/handshake/5 (SHOULD): C2 echoes S1. Needs the tap's `echoesS1` flag on its `c2-sent` record; without
- * it the check is INDETERMINATE (the trace does not carry the handshake bytes).
+ * wire/handshake/5 (SHOULD): C2 echoes S1. Needs the tap's `echoesS1` flag on a `wire.handshake` record;
+ * without it the check is INDETERMINATE (the trace does not carry the handshake bytes).
  */
 export const c2EchoesS1: Check = {
   requirement: 'wire/handshake/5',
@@ -313,10 +313,11 @@ export const c2EchoesS1: Check = {
   evaluate(trace) {
     const sent = ofKind(trace, 'wire.handshake').filter((r) => str(r, 'event') === 'c2-sent');
     if (sent.length === 0) return notApplicable('no C2 was sent');
-    const known = sent.filter((r) => typeof field(r, 'echoesS1') === 'boolean');
+    // The flag may sit on c2-sent or on a later handshake record (C2 is complete only 1536 bytes later).
+    const known = ofKind(trace, 'wire.handshake').filter((r) => typeof field(r, 'echoesS1') === 'boolean');
     if (known.length === 0) {
       return indeterminate(
-        'the wire tap does not record whether C2 echoes S1 (no echoesS1 on its c2-sent records)',
+        'the wire tap does not record whether C2 echoes S1 (no echoesS1 on its wire.handshake records)',
       );
     }
     const bad = known.find((r) => field(r, 'echoesS1') === false);

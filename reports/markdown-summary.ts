@@ -1,5 +1,8 @@
 import type { ComplianceReport } from './report-model.js';
 
+/** At most this many case IDs per requirement row (the report has them all). */
+const CASES_SHOWN = 5;
+
 const esc = (s: string) => s.replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 
 /** summary.md: a short table for a pull-request comment, failures first, with their replay commands. */
@@ -30,13 +33,23 @@ export function renderMarkdownSummary(report: ComplianceReport): string {
   const notRun = report.requirements.filter((r) => r.cases.length === 0).length;
   if (judged.length > 0) {
     lines.push('');
-    lines.push('| requirement | level | verdict | cases |');
+    lines.push('| requirement | level | verdict | in cases |');
     lines.push('|---|---|---|---|');
     const order = { FAIL: 0, 'NON-STRICT': 1, INDETERMINATE: 2, UNSUPPORTED: 3, PASS: 4, INFORMATIONAL: 5 };
     for (const r of [...judged].sort(
       (a, b) => order[a.verdict] - order[b.verdict] || (a.id < b.id ? -1 : 1),
     )) {
-      lines.push(`| \`${r.id}\` | ${r.level} | ${r.verdict} | ${r.cases.map(esc).join(', ')} |`);
+      // The cases that gave the requirement its verdict (not every case that reports it).
+      const deciding = [
+        ...new Set(
+          report.cases
+            .filter((c) => c.verdicts.some((v) => v.requirement === r.id && v.verdict === r.verdict))
+            .map((c) => c.id),
+        ),
+      ];
+      const shown = deciding.slice(0, CASES_SHOWN).map(esc).join(', ');
+      const more = deciding.length > CASES_SHOWN ? ` and ${deciding.length - CASES_SHOWN} more` : '';
+      lines.push(`| \`${r.id}\` | ${r.level} | ${r.verdict} | ${shown}${more} |`);
     }
   }
   if (notRun > 0) {

@@ -14,6 +14,7 @@ import {
   type MediaTimeline,
   mediaTimeline,
   receivedKbps,
+  type ServerTag,
   uplinkCapacity,
 } from './internal/media-timeline.js';
 import {
@@ -124,7 +125,11 @@ export const invalidUrlRefused: Check = {
             evidence: excerpt([o.call, o.result]),
           },
         );
-      const next = starts.find((s) => s.call.seq > o.call.seq)?.call.seq ?? Number.POSITIVE_INFINITY;
+      // Until the next start() or the next push (autopush): what follows is theirs.
+      const next = Math.min(
+        starts.find((s) => s.call.seq > o.call.seq)?.call.seq ?? Number.POSITIVE_INFINITY,
+        m.pushes.find((p) => p.startSeq > o.call.seq)?.startSeq ?? Number.POSITIVE_INFINITY,
+      );
       const activity = trace.find(
         (r) =>
           r.seq > o.call.seq &&
@@ -730,6 +735,7 @@ export const enableCameraSwitch: Check = {
     const app = appStateAt(trace);
     const cameras = log.handles.filter((h) => h.device === 'camera');
     const interval = frameIntervalMs(log);
+    const captured = captureTimes(m, media);
     const disabled = attributeIntervals(m, (a) => !a.enableCamera);
     const enables = m.attributes.changes.filter(
       (c) => !c.initial && c.changed.includes('enableCamera') && c.after.enableCamera,
@@ -759,14 +765,18 @@ export const enableCameraSwitch: Check = {
           atMs: Math.max(from, open.openMs),
           evidence: excerpt([w.change.record, open.open, open.close]),
         });
-      const camFrame = media.decoded?.find(
-        (d) => d.t > from && d.t < w.to && ['front', 'back'].includes(identifyColour(d)?.source ?? ''),
-      );
+      const camFrame = media.decoded?.find((d) => {
+        const at = captured.get(d.tag) ?? d.t;
+        return at > from && at < w.to && ['front', 'back'].includes(identifyColour(d)?.source ?? '');
+      });
       if (camFrame)
-        return fail(`a camera picture arrived at ${camFrame.t} ms while enable-camera is false`, {
-          atMs: camFrame.t,
-          evidence: [w.change.record, camFrame.tag.record],
-        });
+        return fail(
+          `a camera picture (arrived at ${camFrame.t} ms) was captured while enable-camera was false`,
+          {
+            atMs: camFrame.t,
+            evidence: [w.change.record, camFrame.tag.record],
+          },
+        );
     }
     for (const c of enables) {
       const p = m.pushes.find((x) => x.startSeq < c.record.seq && c.record.seq < x.endSeq);
@@ -885,10 +895,11 @@ function cameraSetting(
   method: string,
   field: string,
   t: number,
+  beforeSeq = Number.POSITIVE_INFINITY,
 ): unknown {
   let v: unknown = h.args[field === 'enabled' ? 'autoFocus' : field];
   for (const r of ofKind(trace, 'device.call')) {
-    if (ms(r) > t) break;
+    if (ms(r) > t || r.seq >= beforeSeq) break;
     if (str(r, 'device') !== 'camera' || str(r, 'method') !== method || str(r, 'position') !== h.position)
       continue;
     if (Number(r.data.session) !== h.session) continue;
@@ -931,7 +942,9 @@ function judgeCameraSetting(
     const open = log.openAt(c.t, 'camera');
     for (const h of open) {
       if (h.closeMs !== undefined && h.closeMs <= c.t + E) continue;
-      const value = cameraSetting(trace, h, method, argField, c.t + E);
+      // What the camera has E after the change, or just before the next change of the attributes.
+      const next = m.attributes.changes.find((x) => x.record.seq > c.record.seq)?.record.seq;
+      const value = cameraSetting(trace, h, method, argField, c.t + E, next);
       if (value !== c.after[name])
         return fail(
           `${name} set to ${JSON.stringify(c.after[name])} at ${c.t} ms; the ${h.position} camera has ${JSON.stringify(value)} ${E} ms later`,
@@ -962,22 +975,47 @@ export const autoFocusReachesCamera: Check = {
   },
 };
 
+/**
+ * When each video frame was captured, estimated from its FLV timestamp: per connection, the first frame's
+ * write time (uncongested at the start of a connection) plus the timestamp difference. Arrival times lag
+ * behind capture on a congested link; timestamps do not (docs/spec.md `attributes/mode/2` reads capture
+ * time from timestamps the same way).
+ */
+function captureTimes(m: PushModel, media: MediaTimeline): Map<ServerTag, number> {
+  const out = new Map<ServerTag, number>();
+  const starts = m.connections
+    .map((c) => c.publishStartMs)
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b);
+  starts.forEach((from, i) => {
+    const to = starts[i + 1] ?? Number.POSITIVE_INFINITY;
+    const frames = media.videoFrames.filter((g) => g.t >= from && g.t < to);
+    if (frames.length === 0) return;
+    const offset = frames[0].sentMs - frames[0].ts;
+    for (const g of frames) out.set(g, g.ts + offset);
+  });
+  return out;
+}
+
 /** Decoded camera frames show the filter level in force (beauty: Cb, whiteness: Y). */
 function judgeDecodedLevel(trace: readonly TraceRecord[], name: 'beauty' | 'whiteness'): Outcome | number {
   const m = pushModel(trace);
-  const decoded = mediaTimeline(trace).decoded;
+  const media = mediaTimeline(trace);
+  const decoded = media.decoded;
   if (!decoded) return 0;
+  const captured = captureTimes(m, media);
   const changeTimes = m.attributes.changes.filter((c) => c.changed.includes(name)).map((c) => c.t);
   let judged = 0;
   for (const d of decoded) {
     const id = identifyColour(d);
-    if (!id || id.source === 'black') continue;
-    if (changeTimes.some((t) => d.t >= t && d.t <= t + E + 200)) continue;
+    const at = captured.get(d.tag);
+    if (!id || id.source === 'black' || at === undefined) continue;
+    if (changeTimes.some((t) => at >= t - 100 && at <= t + E + 200)) continue;
     judged++;
-    const expected = m.attributes.at(d.t)[name];
+    const expected = m.attributes.at(at)[name];
     if (id[name] !== expected)
       return fail(
-        `a ${id.source} camera frame at ${d.t} ms shows ${name} ${id[name]} (attribute ${expected})`,
+        `a ${id.source} camera frame captured at ~${Math.round(at)} ms (arrived ${d.t} ms) shows ${name} ${id[name]} (attribute ${expected})`,
         {
           atMs: d.t,
           expected: String(expected),
@@ -1150,7 +1188,7 @@ export const highQualityAudio: Check = {
   evaluate(trace) {
     const m = pushModel(trace);
     const media = mediaTimeline(trace);
-    const high = (t: number) => valuesDuring(m, 'audioQuality', t, E).every((q) => q === 'high');
+    const high = (t: number) => m.attributes.at(t).audioQuality === 'high';
     const configs = media.audioConfigs.filter((c) => high(c.t));
     const metas = media.metadata.filter((d) => high(d.t) && typeof d.value.audiosamplerate === 'number');
     if (configs.length === 0 && metas.length === 0)
@@ -1180,9 +1218,10 @@ export const lowQualityAudio: Check = {
   evaluate(trace) {
     const m = pushModel(trace);
     const media = mediaTimeline(trace);
+    // Windows of audio rate: the quality held since E before; configurations: the quality at arrival.
     const quality = (q: string) => (t: number) => valuesDuring(m, 'audioQuality', t, E).every((x) => x === q);
     const low = quality('low');
-    const configs = media.audioConfigs.filter((c) => low(c.t));
+    const configs = media.audioConfigs.filter((c) => m.attributes.at(c.t).audioQuality === 'low');
     if (configs.length === 0) return notApplicable('no AAC configuration while audio-quality was low');
     const wide = configs.find((c) => c.sampleRate > 32000);
     if (wide)
@@ -1193,13 +1232,23 @@ export const lowQualityAudio: Check = {
           evidence: [wide.record],
         },
       );
+    // Audio bitrate per 10 s of stream time (capture time read from the timestamps, as `captureTimes`
+    // does for video), so a queue draining after congestion does not count as a higher rate.
     const rates = (pred: (t: number) => boolean) => {
       const out: number[] = [];
       for (const c of m.connections) {
         if (c.publishStartMs === undefined) continue;
         const end = c.endMs ?? m.caseEndMs;
-        for (let a = c.publishStartMs + 1000; a + 10_000 <= end; a += 10_000)
-          if (pred(a) && pred(a + 10_000)) out.push(receivedKbps(media.audio, a, a + 10_000));
+        const frames = media.audio.filter((g) => g.t >= (c.publishStartMs as number) && g.t < end);
+        if (frames.length === 0) continue;
+        const offset = frames[0].sentMs - frames[0].ts;
+        const at = frames.map((g) => ({ t: g.ts + offset, size: g.size }));
+        const last = at[at.length - 1].t;
+        for (let a = at[0].t + 1000; a + 10_000 <= last; a += 1_000) {
+          if (!pred(a) || !pred(a + 10_000)) continue;
+          const bytes = at.filter((x) => x.t >= a && x.t < a + 10_000).reduce((sum, x) => sum + x.size, 0);
+          out.push((8 * bytes) / 10_000);
+        }
       }
       return out;
     };

@@ -204,6 +204,7 @@ export const cameraOpened: Check = {
     const evts = m.events.filter((e) => e.code === 1003);
     if (opens.length === 0 && evts.length === 0) return notApplicable('no camera was opened');
     const used = new Set<PusherEvent>();
+    let orphans = 0;
     for (const h of opens) {
       const p = pushOf(m, h.calledAtMs);
       const orphan = !p || p.endSeq < h.open.seq;
@@ -222,6 +223,7 @@ export const cameraOpened: Check = {
               evidence: excerpt([p?.endRecord, h.open, h.close]),
             },
           );
+        orphans++;
         continue;
       }
       if (!e)
@@ -240,9 +242,10 @@ export const cameraOpened: Check = {
           evidence: excerpt([...extra.map((e) => e.record), ...opens.map((h) => h.open)]),
         },
       );
-    return pass(`${opens.length} camera open(s), each followed by one 1003 within ${E} ms`, {
-      numbers: { opens: opens.length, events: evts.length },
-    });
+    return pass(
+      `${opens.length - orphans} camera open(s), each followed by one 1003 within ${E} ms${orphans ? `; ${orphans} open(s) that outlived their push closed without 1003` : ''}`,
+      { numbers: { opens: opens.length, orphans, events: evts.length } },
+    );
   },
 };
 

@@ -149,7 +149,7 @@ function matrix(report: ComplianceReport): string {
       })
       .join('');
     const search = r.cases.join(' ').toLowerCase();
-    return `<tr data-verdict="${r.verdict}" data-level="${r.level}" data-area="${escapeHtml(r.area)}" data-exercised="${r.cases.length > 0 ? 'yes' : 'no'}" data-search="${escapeHtml(search)}"><td><code>${escapeHtml(r.id)}</code></td><td>${r.level}</td><td>${verdictSpan(r.verdict)}</td><td>${escapeHtml(r.title)}</td>${cells}</tr>`;
+    return `<tr data-verdict="${r.verdict}" data-level="${r.level}" data-area="${escapeHtml(r.area)}" data-exercised="${r.cases.length > 0 ? 'yes' : 'no'}" data-search="${escapeHtml(search)}"><td class="nowrap"><code>${escapeHtml(r.id)}</code></td><td class="nowrap">${r.level}</td><td class="nowrap">${verdictSpan(r.verdict)}</td><td class="title">${escapeHtml(r.title)}</td>${cells}</tr>`;
   });
   return `<section id="matrix">
 <h2>Requirement matrix</h2>

@@ -102,7 +102,21 @@ export class EmbeddedMediaServer {
     }
     return () => {
       if (this.#binding === binding) this.#binding = undefined;
+      this.#forgetCase();
     };
+  }
+
+  /**
+   * Drop every session and broadcast the case left behind. NMS keeps a disconnected publisher's stream
+   * (and its GOP cache) for a grace period timed on the case's virtual clock, which is gone once the case
+   * ends: without this a rerun of the same case in the same process would find the old stream.
+   */
+  #forgetCase(): void {
+    for (const s of this.#context.sessions.values()) {
+      if (s.socket && !s.socket.destroyed) s.socket.destroy();
+    }
+    this.#context.sessions.clear();
+    this.#context.broadcasts.clear();
   }
 
   /** Hand an accepted server-side socket to NMS's RTMP server. */

@@ -35,6 +35,10 @@ export interface FlvTagRecord {
   compositionTimeMs?: number;
   /** Video: CodecID; audio: SoundFormat. */
   codecId?: number;
+  /** Audio: SoundRate (0..3, 3 = 44 kHz), SoundSize (1 = 16-bit) and SoundType (1 = stereo) of the tag header. */
+  soundRate?: number;
+  soundSize?: number;
+  soundType?: number;
   /** Script: the first AMF0 value when it is a string (`onMetaData`, `@setDataFrame`, …). */
   scriptName?: string;
   /** Script: the value after the name; when there are several (`@setDataFrame`), all of them, in an array. */
@@ -692,6 +696,9 @@ function audioRecord(index: number, timestampMs: number, dataSize: number, data:
   const record: FlvTagRecord = { index, type: 'audio', timestampMs, dataSize };
   if (dataSize < 1) return record;
   record.codecId = data[0] >> 4;
+  record.soundRate = (data[0] >> 2) & 0x03;
+  record.soundSize = (data[0] >> 1) & 0x01;
+  record.soundType = data[0] & 0x01;
   if (record.codecId === 10 && dataSize >= 2) record.aacPacketType = data[1];
   return record;
 }

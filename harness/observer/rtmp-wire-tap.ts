@@ -3,6 +3,7 @@ import { type Amf0Value, decodeAmf0All } from './internal/amf0-decoder.js';
 
 const HANDSHAKE_PACKET = 1536;
 const C0C1 = 1 + HANDSHAKE_PACKET;
+const HANDSHAKE_TOTAL = C0C1 + HANDSHAKE_PACKET;
 const TYPE_SET_CHUNK_SIZE = 1;
 const TYPE_AUDIO = 8;
 const TYPE_VIDEO = 9;
@@ -37,6 +38,10 @@ export class RtmpWireTap {
   #up = 0; // bytes written by the pusher
   #down = 0; // bytes received by the pusher
   #upBuffered: Uint8Array[] = [];
+  // The handshake bytes of both directions (first 3073), to tell whether C2 echoes S1.
+  #upHandshake: Uint8Array[] = [];
+  #downHandshake: Uint8Array[] = [];
+  #echoChecked = false;
   #upPending = new Uint8Array(0);
   #chunkSize = 128;
   #streams = new Map<number, ChunkStreamState>();
@@ -57,6 +62,7 @@ export class RtmpWireTap {
     if (this.#closed || chunk.byteLength === 0) return;
     const before = this.#up;
     this.#up += chunk.byteLength;
+    if (before < HANDSHAKE_TOTAL) this.#upHandshake.push(chunk.subarray(0, HANDSHAKE_TOTAL - before));
     if (before < C0C1) {
       if (before === 0) this.#checkC0C1Start(chunk);
       this.#upBuffered.push(chunk);
@@ -68,6 +74,7 @@ export class RtmpWireTap {
         this.#violation('c2-before-s1', `sent byte ${C0C1 + 1} with only ${this.#down} of S0+S1 received`);
       if (before <= C0C1) this.#hs('c2-sent', { receivedDown: this.#down });
     }
+    if (!this.#echoChecked && this.#up >= HANDSHAKE_TOTAL && this.#down >= C0C1) this.#checkEcho();
     if (this.#up > C0C1 + HANDSHAKE_PACKET) {
       if (this.#down < C0C1 + HANDSHAKE_PACKET) {
         this.#violation('data-before-s2', `sent chunk data with only ${this.#down} of S0+S1+S2 received`);
@@ -82,6 +89,7 @@ export class RtmpWireTap {
     if (this.#closed) return;
     const before = this.#down;
     this.#down += chunk.byteLength;
+    if (before < HANDSHAKE_TOTAL) this.#downHandshake.push(chunk.subarray(0, HANDSHAKE_TOTAL - before));
     if (before < C0C1 && this.#down >= C0C1) this.#hs('s0s1-received', { sentUp: this.#up });
     if (before < C0C1 + HANDSHAKE_PACKET && this.#down >= C0C1 + HANDSHAKE_PACKET)
       this.#hs('s2-received', { sentUp: this.#up });
@@ -93,6 +101,19 @@ export class RtmpWireTap {
     this.#counts.bytesUp = this.#up;
     this.#counts.bytesDown = this.#down;
     this.#trace.record('wire.close', { conn: this.#conn, reason, ...this.#counts });
+  }
+
+  /** C2 echoes S1 (RTMP 1.0 §5.2.4): its time (bytes 0..3) and random field (8..1535); 4..7 is time2. */
+  #checkEcho(): void {
+    this.#echoChecked = true;
+    const up = Buffer.concat(this.#upHandshake);
+    const down = Buffer.concat(this.#downHandshake);
+    const c2 = up.subarray(C0C1, HANDSHAKE_TOTAL);
+    const s1 = down.subarray(1, C0C1);
+    const echoes = c2.subarray(0, 4).equals(s1.subarray(0, 4)) && c2.subarray(8).equals(s1.subarray(8));
+    this.#hs('c2-echo', { echoesS1: echoes });
+    this.#upHandshake = [];
+    this.#downHandshake = [];
   }
 
   #checkC0C1Start(chunk: Uint8Array): void {

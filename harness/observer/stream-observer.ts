@@ -83,6 +83,9 @@ export class StreamObserver {
       avcPacketType: tag.avcPacketType,
       aacPacketType: tag.aacPacketType,
       codecId: tag.codecId,
+      soundRate: tag.soundRate,
+      soundSize: tag.soundSize,
+      soundType: tag.soundType,
       scriptName: tag.scriptName,
     });
   }

@@ -15,6 +15,7 @@ import { runCampaignWorkers } from './run-campaign-workers.js';
 /** The command line's options, as commander parses them. */
 export interface CampaignCommandOptions {
   pusher: string;
+  baseline?: string;
   runs: number;
   seed: number;
   budgetSeconds?: number;
@@ -56,6 +57,7 @@ export function requestFrom(opts: CampaignCommandOptions): CampaignRequest {
     .filter(Boolean) as (keyof FaultSwitches)[];
   return {
     pusher: opts.pusher,
+    ...(opts.baseline ? { baseline: opts.baseline } : {}),
     seed: opts.seed,
     runs: opts.runs,
     durationMs: Math.round(opts.durationSeconds * 1000),
@@ -81,6 +83,10 @@ export function campaignCommand(name = 'campaign'): Command {
   return new Command(name)
     .description('generate fault scenarios with fast-check, run and judge each, shrink failures, replay them')
     .option('--pusher <reference|module>', 'the pusher under test', 'reference')
+    .option(
+      '--baseline <reference|module>',
+      'differential: count a failure only when this pusher passes the same requirement on the same case',
+    )
     .option('--runs <n>', 'runs in the campaign (all shards)', integer('--runs', 1), CAMPAIGN_DEFAULTS.runs)
     .option(
       '--seed <n>',

@@ -47,10 +47,17 @@ export interface CampaignOptions {
   without?: readonly (keyof FaultSwitches)[];
   /** How replay commands start. Default `node --import tsx scripts/campaign.ts`. */
   commandPrefix?: string;
+  /**
+   * Differential campaign: a failing verdict counts only when this pusher (usually the reference) does
+   * not fail the same requirement on the same case. Filters what both share (e.g. an oracle's false
+   * positive) and keeps what sets the pusher under test apart. Default none.
+   */
+  baseline?: CampaignPusher;
 }
 
 export interface ResolvedCampaignOptions {
   pusher: CampaignPusher;
+  baseline: CampaignPusher | undefined;
   seed: number;
   runs: number;
   stopOnFirst: boolean;
@@ -118,6 +125,7 @@ export function resolveCampaignOptions(o: CampaignOptions): ResolvedCampaignOpti
     throw new CampaignOptionError(`Failed to configure the campaign: budget ${o.budgetMs} ms (expected > 0)`);
   return {
     pusher: o.pusher,
+    baseline: o.baseline,
     seed: int('seed', o.seed ?? CAMPAIGN_DEFAULTS.seed, 0, 0x7fffffff),
     runs: int('runs', o.runs ?? CAMPAIGN_DEFAULTS.runs, 1),
     stopOnFirst: o.stopOnFirst ?? false,
@@ -133,6 +141,7 @@ export function resolveCampaignOptions(o: CampaignOptions): ResolvedCampaignOpti
       schedule: o.schedule ?? CAMPAIGN_DEFAULTS.schedule,
       maxCommands: int('maxCommands', o.maxCommands ?? CAMPAIGN_DEFAULTS.maxCommands, 0),
       without,
+      baseline: o.baseline?.spec ?? null,
     },
   };
 }

@@ -20,7 +20,10 @@ export interface CampaignFailure {
   path: string;
   /** One command that replays the shrunk case exactly, in a fresh process. */
   replay: string;
-  /** The shrunk case in the case format (YAML), ready for scenarios/suite/regression/. */
+  /**
+   * The shrunk case in the case format (YAML), ready for scenarios/suite/regression/; its requirements
+   * include the failing one (campaigns judge every check, `lpc run` the targeted and always-on ones).
+   */
   caseYaml: string;
   case: CaseDocument;
   /** Steps of the shrunk case and of the run as generated (`caseSteps`). */
@@ -87,6 +90,11 @@ export interface CampaignSettings {
   maxCommands: number;
   /** Fault kinds switched off. */
   without: string[];
+  /**
+   * A differential campaign's baseline pusher (`reference` or a module), or null: a verdict fails a run
+   * only when the baseline does not fail the same requirement on the same case.
+   */
+  baseline: string | null;
 }
 
 export function emptyVerdictCounts(): Record<Verdict, number> {

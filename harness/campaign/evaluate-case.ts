@@ -3,7 +3,7 @@ import { ALL_CHECKS } from '../oracles/index.js';
 import { runAndJudge } from '../runner/run-suite.js';
 import type { CampaignPusher } from './campaign-options.js';
 import type { GeneratedCase } from './case-arbitrary.js';
-import { releaseServerState } from './internal/release-server-state.js';
+import { releaseServerState, settleBetweenCases } from './internal/release-server-state.js';
 
 /**
  * Every check of the oracles, each evaluated wherever the trace exercises it (`always`): a generated case
@@ -16,14 +16,18 @@ export function campaignChecks(checks: readonly Check[] = ALL_CHECKS): Check[] {
 
 export interface CaseEvaluation {
   verdicts: CheckResult[];
-  /** The verdicts that fail the run: FAIL, and NON-STRICT when strict. */
+  /** The verdicts that fail the run: FAIL, and NON-STRICT when strict (minus the baseline's, if any). */
   failing: CheckResult[];
+  /** Requirements the baseline pusher failed too on this case (differential campaigns). */
+  sharedWithBaseline: string[];
   digest: string;
   harnessErrors: string[];
 }
 
 export interface EvaluateOptions {
   pusher: CampaignPusher;
+  /** Differential baseline: its failures on the same case are not the pusher's. */
+  baseline?: CampaignPusher;
   seed: number;
   profile: string;
   strict: boolean;
@@ -34,20 +38,43 @@ export interface EvaluateOptions {
 
 /**
  * Run a generated case in simulation and judge its trace (the same path as `lpc run`: `runAndJudge`),
- * with the embedded server released before and after (`releaseServerState`).
+ * with the embedded server released before and after (`releaseServerState`). With a baseline, the
+ * baseline runs the same case when the pusher fails, and the requirements it fails too are set aside.
  */
-export async function evaluateCase(g: GeneratedCase, o: EvaluateOptions): Promise<CaseEvaluation> {
+export async function evaluateCase(
+  g: GeneratedCase,
+  o: EvaluateOptions,
+  /** While shrinking: only this requirement matters; the baseline runs only when the pusher fails it. */
+  focus?: string,
+): Promise<CaseEvaluation> {
+  const own = await judged(g, o.pusher, o);
+  let failing = own.failing;
+  const sharedWithBaseline: string[] = [];
+  const relevant = focus === undefined ? failing.length > 0 : failing.some((v) => v.requirement === focus);
+  if (o.baseline && relevant) {
+    // Only when the pusher fails: the baseline's run costs a second simulation.
+    const base = new Set((await judged(g, o.baseline, o)).failing.map((v) => v.requirement));
+    sharedWithBaseline.push(
+      ...[...new Set(failing.map((v) => v.requirement))].filter((r) => base.has(r)).sort(),
+    );
+    failing = failing.filter((v) => !base.has(v.requirement));
+  }
+  return { ...own, failing, sharedWithBaseline };
+}
+
+async function judged(g: GeneratedCase, pusher: CampaignPusher, o: EvaluateOptions) {
   // A case evaluated twice in one process (shrinking does that) must see the server as a fresh process does.
   releaseServerState();
   const { result } = await runAndJudge(g.definition, {
-    pusher: o.pusher.factory,
-    capabilities: o.pusher.capabilities,
+    pusher: pusher.factory,
+    capabilities: pusher.capabilities,
     seed: o.seed,
     profile: o.profile,
     requirements: o.requirements,
     checks: o.checks,
     validate: o.validate,
   });
+  await settleBetweenCases();
   releaseServerState();
   const failing = result.verdicts.filter(
     (v) => v.verdict === 'FAIL' || (o.strict && v.verdict === 'NON-STRICT'),

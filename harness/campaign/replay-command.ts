@@ -13,6 +13,7 @@ export function replayCommand(o: ResolvedCampaignOptions, path: string): string 
   const s = o.settings;
   const words = [o.commandPrefix, '--replay', '--seed', String(o.seed), '--path', path];
   if (o.pusher.spec !== 'reference') words.push('--pusher', shellWord(o.pusher.spec));
+  if (o.baseline) words.push('--baseline', shellWord(o.baseline.spec));
   if (s.durationMs !== CAMPAIGN_DEFAULTS.durationMs)
     words.push('--duration-seconds', String(s.durationMs / 1000));
   if (s.profile !== CAMPAIGN_DEFAULTS.profile) words.push('--profile', shellWord(s.profile));

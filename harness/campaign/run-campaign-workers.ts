@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CampaignOptionError, resolveCampaignOptions } from './campaign-options.js';
+import { CampaignOptionError, type CampaignPusher, resolveCampaignOptions } from './campaign-options.js';
 import type { CampaignRequest } from './campaign-request.js';
 import { type CampaignResult, mergeCampaignResults } from './campaign-result.js';
 import type { CampaignHooks, RunOutcome } from './run-campaign.js';
@@ -32,7 +32,12 @@ export async function runCampaignWorkers(
     );
   const shard = request.shard ?? { index: 1, count: 1 };
   // Validate once here, with the pusher left out (workers load it themselves).
-  resolveCampaignOptions({ ...request, pusher: { spec: request.pusher } as never });
+  const { baseline, pusher, ...settings } = request;
+  resolveCampaignOptions({
+    ...settings,
+    pusher: { spec: pusher } as CampaignPusher,
+    baseline: baseline ? ({ spec: baseline } as CampaignPusher) : undefined,
+  });
   const totals = new Array<number>(workers).fill(0);
   const starts = new Array<number>(workers).fill(0);
   let ended = 0;

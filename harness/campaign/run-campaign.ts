@@ -48,6 +48,8 @@ export interface RunOutcome {
   run: number;
   digest: string;
   verdicts: CheckResult[];
+  /** Requirements the run failed as generated (after the baseline's, in a differential campaign). */
+  failed: string[];
   failure?: CampaignFailure;
   harnessErrors: string[];
 }
@@ -76,6 +78,7 @@ function buildContext(o: ResolvedCampaignOptions): CampaignContext {
     arbitrary: s.maxShrinks > 0 ? fc.limitShrink(generated, s.maxShrinks) : generated,
     evaluate: {
       pusher: o.pusher,
+      baseline: o.baseline,
       profile: s.profile,
       strict: s.strict,
       validate: s.validate,
@@ -118,7 +121,7 @@ function runProperty(ctx: CampaignContext, run: number, hooks: CampaignHooks) {
     const g = forRun(generated, ctx.o, run);
     let e: CaseEvaluation;
     try {
-      e = await evaluateCase(g, { ...ctx.evaluate, seed: ctx.o.seed });
+      e = await evaluateCase(g, { ...ctx.evaluate, seed: ctx.o.seed }, state.locked);
     } catch (err) {
       // A harness fault is never a pusher failure: report it apart and let the candidate pass.
       state.harnessErrors.push(`${(err as Error)?.message ?? err}`);
@@ -136,6 +139,16 @@ function runProperty(ctx: CampaignContext, run: number, hooks: CampaignHooks) {
     return !fails;
   });
   return { property, state };
+}
+
+/**
+ * The shrunk case as a regression file: it targets the failing requirement too (campaigns judge every
+ * check, `lpc run` only targeted and always-on ones), so saved under scenarios/suite/ it fails the same way.
+ */
+function asRegression(doc: GeneratedCase['document'], requirement: string): GeneratedCase['document'] {
+  return doc.requirements.includes(requirement)
+    ? doc
+    : { ...doc, requirements: [...doc.requirements, requirement].sort() };
 }
 
 function trimEvidence(v: CheckResult): CheckResult {
@@ -168,8 +181,8 @@ function failureReport(
     summary: v.summary,
     path,
     replay,
-    caseYaml: caseDocumentToYaml(last.g.document, comment),
-    case: last.g.document,
+    caseYaml: caseDocumentToYaml(asRegression(last.g.document, requirement), comment),
+    case: asRegression(last.g.document, requirement),
     steps: last.g.steps,
     originalSteps: first.g.steps,
     shrinks,
@@ -194,6 +207,7 @@ async function runOne(ctx: CampaignContext, run: number, hooks: CampaignHooks): 
       run,
       digest: '',
       verdicts: [],
+      failed: [],
       harnessErrors: state.harnessErrors.length ? state.harnessErrors : ['the run was not evaluated'],
     };
   }
@@ -201,6 +215,7 @@ async function runOne(ctx: CampaignContext, run: number, hooks: CampaignHooks): 
     run,
     digest: first.e.digest,
     verdicts: first.e.verdicts,
+    failed: [...new Set(first.e.failing.map((v) => v.requirement))].sort(),
     harnessErrors: [...new Set(state.harnessErrors)],
   };
   if (details.failed && state.lastFailing && state.locked && details.counterexamplePath) {
@@ -249,17 +264,7 @@ export async function runCampaign(
     }
     hooks.onRunStart?.({ run, position, total: indices.length });
     const outcome = await runOne(ctx, run, hooks);
-    digests.push({
-      run,
-      digest: outcome.digest,
-      failed: [
-        ...new Set(
-          outcome.verdicts
-            .filter((v) => v.verdict === 'FAIL' || (o.settings.strict && v.verdict === 'NON-STRICT'))
-            .map((v) => v.requirement),
-        ),
-      ].sort(),
-    });
+    digests.push({ run, digest: outcome.digest, failed: outcome.failed });
     for (const v of outcome.verdicts) verdicts[v.verdict]++;
     for (const message of outcome.harnessErrors) harnessErrors.push({ run, message: message.split('\n')[0] });
     if (outcome.failure) failures.push(outcome.failure);

@@ -46,6 +46,7 @@ export function requirementPatterns(doc: CaseDocument): string[] {
   const out = [...BASE];
   const add = (...ids: string[]) => out.push(...ids);
   const a = doc.attributes;
+  if (a.url !== 'rtmp://{host}/live/{stream}') add('attributes/url/1');
   add(a.autopush === true || a.autopush === 'true' ? 'attributes/autopush/1' : 'attributes/autopush/2');
   if (a.muted !== undefined) add('attributes/muted/1');
   if (a['enable-camera'] !== undefined) add('attributes/enable-camera/');

@@ -11,6 +11,7 @@ export function attributePatchArbitrary(): fc.Arbitrary<Record<string, unknown>>
   const flag = fc.constantFrom<unknown>(true, false, 'true', 'false');
   const level = fc.constantFrom<unknown>(5, 0, 9, -3, 12, 4.6, '7');
   return fc.oneof(
+    { withCrossShrink: true },
     one('mode', fc.constantFrom<unknown>('SD', 'HD', 'FHD', 'RTC', 'UHD')),
     one('orientation', fc.constantFrom<unknown>('horizontal', 'vertical', 'diagonal')),
     one('aspect', fc.constantFrom<unknown>('3:4', '9:16', '16:9')),

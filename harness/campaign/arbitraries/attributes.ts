@@ -5,6 +5,14 @@ import { compact } from './internal/time-grid.js';
 /** The push URL of every generated case: the harness substitutes the embedded server's host and a unique stream. */
 export const CAMPAIGN_URL = 'rtmp://{host}/live/{stream}';
 
+/** Invalid push URLs a page may pass (`attributes/url/1`: start() fails, nothing touches the network). */
+export const INVALID_URLS = [
+  'http://{host}/live/{stream}',
+  'rtmp://{host}/live',
+  'rtmp:///live/{stream}',
+  '',
+] as const;
+
 /** The waiting image block of the case format (`waitingImage`), as generated. */
 export interface WaitingImageDocument {
   rgb: [number, number, number];
@@ -30,7 +38,8 @@ const bitratePair = fc
 /**
  * The attributes a page creates the pusher with (docs/spec.md area `attributes`): a mode, and rarely each
  * of orientation, aspect, a bitrate range, muted, enable-camera=false, audio-quality high, background-mute,
- * filters, focus, debug, autopush, and a waiting image whose hash is right, wrong or absent. Shrinks to
+ * filters, focus, debug, autopush, a waiting image whose hash is right, wrong or absent, and (1 in 26) an
+ * invalid push URL. Shrinks to
  * `{url, mode: SD}`.
  */
 export function initialAttributesArbitrary(
@@ -53,6 +62,7 @@ export function initialAttributesArbitrary(
   return fc
     .record({
       mode: fc.constantFrom('SD', 'HD', 'FHD', 'RTC'),
+      invalidUrl: rarely(fc.constantFrom(...INVALID_URLS), 25),
       orientation: rarely(fc.constant('horizontal')),
       aspect: rarely(fc.constant('3:4')),
       bitrate: rarely(bitratePair, 4),
@@ -69,7 +79,7 @@ export function initialAttributesArbitrary(
     })
     .map((a) => {
       const attributes = compact({
-        url: CAMPAIGN_URL,
+        url: a.invalidUrl ?? CAMPAIGN_URL,
         mode: a.mode,
         orientation: a.orientation,
         aspect: a.aspect,

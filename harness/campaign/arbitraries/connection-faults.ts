@@ -27,6 +27,7 @@ export function attemptFaultArbitrary(): fc.Arbitrary<AttemptFault> {
   const afterMs = timeMs(500, 20_000);
   const handshakeBytes = fc.integer({ min: 0, max: HANDSHAKE_BYTES - 1 });
   return fc.oneof(
+    { withCrossShrink: true },
     fc.constant<AttemptFault>({ fault: 'refused' }),
     fc.constant<AttemptFault>({ fault: 'unreachable' }),
     fc.constant<AttemptFault>({ fault: 'timeout' }),

@@ -17,6 +17,7 @@ export function deviceFaultArbitrary(durationMs: number): fc.Arbitrary<DeviceScr
   const frame = fc.integer({ min: 0, max: 600 });
   const openFailure = fc.constantFrom('denied' as const, 'occupied' as const, 'not-found' as const);
   return fc.oneof(
+    { withCrossShrink: true },
     later.map((t): DeviceScriptInput => ({ cameras: { front: { failAfterMs: t } } })),
     openFailure.map((o): DeviceScriptInput => ({ cameras: { back: { open: o } } })),
     openFailure.map((o): DeviceScriptInput => ({ cameras: { front: { open: o } } })),

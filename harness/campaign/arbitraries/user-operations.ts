@@ -36,6 +36,7 @@ export function userOperationsArbitrary(
     options.attributeChanges === false
       ? fc.record({ atMs: at, op: fc.constantFrom(...ops) })
       : fc.oneof(
+          { withCrossShrink: true },
           { arbitrary: fc.record({ atMs: at, op: fc.constantFrom(...ops) }), weight: 4 },
           {
             arbitrary: fc.record({

@@ -26,3 +26,12 @@ export function releaseServerState(): void {
   context.broadcasts.clear();
   context.sessions.clear();
 }
+
+/**
+ * Let the real event loop run the callbacks a finished case left queued (sockets destroyed at its end
+ * emit 'close' on a later tick: node-media-server would record a `donePlay` into the NEXT case's trace),
+ * with no case bound, so they are dropped. Virtual time is not involved: it only empties queues.
+ */
+export async function settleBetweenCases(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve)); // determinism-ok: drains the real loop between cases
+}

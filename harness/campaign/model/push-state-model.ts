@@ -16,6 +16,8 @@ export type PushState = 'idle' | 'pushing' | 'paused' | 'failed';
 
 /** The attributes the model needs to predict a start (resolved the way docs/spec.md resolves them). */
 export interface ModelAttributes {
+  /** start() accepts the URL (`attributes/url/1`); otherwise it fails and the pusher stays idle. */
+  validUrl: boolean;
   enableCamera: boolean;
   muted: boolean;
   audioQuality: 'low' | 'high';
@@ -45,6 +47,7 @@ export interface ScheduleBuilder {
 
 /** What `start()` (or resume) leads to per docs/spec.md, given the scripted device faults. */
 export function predictStart(m: Pick<PushStateModel, 'devices' | 'attributes'>): PushState {
+  if (!m.attributes.validUrl) return 'idle';
   const d = m.devices;
   const fails = (open: string | undefined) => open !== undefined && open !== 'ok';
   if (m.attributes.enableCamera && fails(d.cameras?.front?.open)) return 'failed'; // -1301
@@ -68,11 +71,20 @@ export function applyAttributes(attrs: ModelAttributes, patch: Record<string, un
   if (camera !== undefined) next.enableCamera = camera;
   const muted = asBool(patch.muted);
   if (muted !== undefined) next.muted = muted;
+  if ('url' in patch) next.validUrl = isValidPushUrl(patch.url);
   const q = patch['audio-quality'];
   if (q === 'low' || q === 'high') next.audioQuality = q;
   return next;
 }
 
 export function initialModelAttributes(attributes: Record<string, unknown>): ModelAttributes {
-  return applyAttributes({ enableCamera: true, muted: false, audioQuality: 'low' }, attributes);
+  return applyAttributes(
+    { validUrl: false, enableCamera: true, muted: false, audioQuality: 'low' },
+    attributes,
+  );
+}
+
+/** `rtmp://host[:port]/app/stream[?query]` (docs/spec.md `attributes/url/1`), placeholders allowed. */
+export function isValidPushUrl(url: unknown): boolean {
+  return typeof url === 'string' && /^rtmp:\/\/[^/\s]+\/[^/\s]+\/[^\s?]+/.test(url);
 }

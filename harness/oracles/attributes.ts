@@ -66,7 +66,7 @@ function valuesDuring<K extends keyof EffectiveAttributes>(
 /** Whether a change happened during a push that was publishing. */
 function duringPublishing(m: PushModel, c: AttributeChange): Push | undefined {
   const p = m.pushes.find((x) => x.startSeq < c.record.seq && c.record.seq < x.endSeq);
-  return p && publishingAt(p, c.t) ? p : undefined;
+  return p && publishingAt(p, c.t, c.record.seq) ? p : undefined;
 }
 
 /** Camera video is pushed in the foreground at `t` (a camera open, app in front, camera enabled). */
@@ -209,7 +209,7 @@ export const urlChangeMoves: Check = {
   evaluate(trace) {
     const m = pushModel(trace);
     const media = mediaTimeline(trace);
-    const moves = m.pushes.filter((p) => p.endCause === 'url-change' && publishingAt(p, p.endMs));
+    const moves = m.pushes.filter((p) => p.endCause === 'url-change' && publishingAt(p, p.endMs, p.endSeq));
     if (moves.length === 0) return notApplicable('no url change while publishing');
     for (const old of moves) {
       const t = old.endMs;
@@ -1423,7 +1423,9 @@ export const microphoneInBackground: Check = {
       if (!p || a.backgroundMute || a.muted) continue;
       const fg = states.find((r) => r.seq > b.seq && str(r, 'state') === 'foreground');
       const end = Math.min(fg ? ms(fg) : m.caseEndMs, p.endMs, t + keep);
-      const mic = log.openAt(t, 'microphone')[0];
+      const mic = log.handles.find(
+        (h) => h.device === 'microphone' && h.open.seq < b.seq && !(h.close && h.close.seq < b.seq),
+      );
       if (!mic) continue;
       judged++;
       if (

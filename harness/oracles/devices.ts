@@ -184,22 +184,29 @@ export const encoderMatchesStream: Check = {
     const app = appStateAt(trace);
     const encoders = log.handles.filter((h) => h.device === 'videoEncoder');
     if (media.videoConfigs.length === 0) return notApplicable('no AVC sequence header reached the server');
+    // Headers arrive in the order their encoders produced them, possibly late on a congested link: match
+    // each to the first encoder, from the previous header's on, opened before it arrived with its size.
+    let from = 0;
     for (const c of media.videoConfigs) {
       const seq = c.tag?.record.seq ?? c.record.seq;
-      const enc = [...encoders].reverse().find((h) => h.open.seq < seq);
-      if (!enc)
+      const opened = encoders.filter((h, i) => i >= from && h.open.seq < seq);
+      if (opened.length === 0)
         return fail(`sequence header at ${c.t} ms with no video encoder opened before it`, {
           atMs: c.t,
           evidence: [c.record],
         });
-      if (enc.args.width !== c.width || enc.args.height !== c.height)
+      const enc = opened.find((h) => h.args.width === c.width && h.args.height === c.height);
+      if (!enc) {
+        const last = opened[opened.length - 1];
         return fail(
-          `sequence header ${c.width}x${c.height} at ${c.t} ms; the encoder (${enc.key}) was opened for ${enc.args.width}x${enc.args.height}`,
+          `sequence header ${c.width}x${c.height} at ${c.t} ms; the encoder (${last.key}) was opened for ${last.args.width}x${last.args.height}`,
           {
             atMs: c.t,
-            evidence: [enc.open, c.tag?.record ?? c.record],
+            evidence: [last.open, c.tag?.record ?? c.record],
           },
         );
+      }
+      from = encoders.indexOf(enc);
       const a = m.attributes.at(c.t);
       const special = app(c.t) !== 'foreground' || !a.enableCamera || log.openAt(c.t, 'camera').length === 0;
       if (special) continue;

@@ -44,12 +44,16 @@ function pushOf(m: PushModel, t: number): Push | undefined {
   return m.pushAt(t) ?? [...m.pushes].reverse().find((p) => p.startMs <= t);
 }
 
-/** Whether the push publishes at `t` (a connection accepted by the server and not ended). */
-function publishingAt(p: Push | undefined, t: number): boolean {
+/** Whether the push publishes at `t` (a connection accepted by the server and not ended), or at record `seq`. */
+function publishingAt(p: Push | undefined, t: number, seq?: number): boolean {
   if (!p) return false;
   return p.attempts.some((a) => {
     const c = a.connection;
-    return c?.publishStartMs !== undefined && c.publishStartMs <= t && (c.endMs === undefined || c.endMs > t);
+    if (c?.publishStartMs === undefined || c.publishStartMs > t) return false;
+    // At a record (`seq`): the connection had not ended before it in the trace.
+    return seq !== undefined
+      ? c.endSeq === undefined || c.endSeq > seq
+      : c.endMs === undefined || c.endMs > t;
   });
 }
 

@@ -31,13 +31,15 @@ function pushBefore(m: PushModel, o: Operation): Push | undefined {
   return m.pushes.find((p) => p.startSeq < o.call.seq && o.call.seq <= p.endSeq);
 }
 
-/** The connection that published at `t` in push `p`. */
-function liveConnection(p: Push, t: number) {
+/** The connection that published at `t` in push `p` (still open at the record `seq`, when given). */
+function liveConnection(p: Push, t: number, seq?: number) {
   return p.attempts
     .map((a) => a.connection)
     .find(
       (c) =>
-        c?.publishStartMs !== undefined && c.publishStartMs <= t && (c.endMs === undefined || c.endMs > t),
+        c?.publishStartMs !== undefined &&
+        c.publishStartMs <= t &&
+        (seq !== undefined ? c.endSeq === undefined || c.endSeq > seq : c.endMs === undefined || c.endMs > t),
     );
 }
 
@@ -216,11 +218,11 @@ export const stopEndsCleanly: Check = {
     const log = deviceLog(trace);
     const media = mediaTimeline(trace);
     const stops = m.pushes
-      .filter((p) => p.endCause === 'stop' && liveConnection(p, p.endMs) !== undefined)
+      .filter((p) => p.endCause === 'stop' && liveConnection(p, p.endMs, p.endSeq) !== undefined)
       .map((p) => ({
         p,
         o: m.ops.find((o) => o.call === p.endRecord) as Operation,
-        conn: liveConnection(p, p.endMs)!,
+        conn: liveConnection(p, p.endMs, p.endSeq)!,
       }));
     if (stops.length === 0) return notApplicable('no stop() while publishing');
     for (const { p, o, conn } of stops) {
@@ -298,7 +300,7 @@ export const stopCancelsReconnect: Check = {
     const m = pushModel(trace);
     const pending = m.pushes.filter((p) => {
       if (p.endCause !== 'stop') return false;
-      const last = p.attempts[p.attempts.length - 1];
+      const last = p.attempts.filter((a) => a.startSeq < p.endSeq).pop();
       return (
         last?.failure !== undefined && last.failure.atMs < p.endMs && last.events.some((e) => e.code === 1102)
       );
@@ -614,13 +616,14 @@ export const switchCameraSwaps: Check = {
         });
       const p = pushBefore(m, o) as Push;
       if (!liveConnection(p, t)) continue;
-      // The first frame of the new camera: recognised by its colour when frames were decoded, else the
-      // first frame written after the new camera opened (frames of the old one may still be in flight).
+      // The first frame of the new camera, recognised by its colour when frames were decoded. Without
+      // colours the trace cannot tell the last frames of the old camera from the first of the new one:
+      // then only "a keyframe follows within 2 s" is judged.
       const next = media.decoded
         ? media.decoded.find(
             (d) => d.tag.record.seq > fresh.open.seq && identifyColour(d)?.source === fresh.position,
           )?.tag
-        : media.videoFrames.find((g) => g.record.seq > fresh.open.seq && g.sentMs >= fresh.openMs - 1);
+        : media.videoFrames.find((g) => g.record.seq > fresh.open.seq && g.keyframe);
       if (!next || next.t > t + MEDIA_DEADLINE_MS || !next.keyframe)
         return fail(
           `switchCamera() at ${t} ms: ${next ? `the first ${fresh.position} camera frame (at ${next.t} ms) is ${next.keyframe ? 'late' : 'not a keyframe'}` : `no ${fresh.position} camera frame followed`}`,
@@ -640,7 +643,7 @@ export const switchCameraSwaps: Check = {
         });
     }
     return pass(
-      `${switches.length} switch(es): the other camera opened, 1003, old one closed, keyframe first${coloursJudged ? ' (new camera recognised by colour)' : ''}`,
+      `${switches.length} switch(es): the other camera opened, 1003, old one closed, ${coloursJudged ? 'its first frame a keyframe (recognised by colour)' : 'a keyframe followed (colours not decoded)'}`,
       {
         numbers: { switches: switches.length, coloursJudged },
       },

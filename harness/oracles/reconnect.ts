@@ -263,7 +263,9 @@ export const reconnectRecovers: Check = {
     for (const p of m.pushes)
       for (const a of p.attempts) {
         const c = a.connection;
+        // Reachable: nothing scripted against this connection, and nothing refused or rejected it.
         if (!a.reconnection || !c || c.fault !== 'none' || c.rejectMs !== undefined) continue;
+        if (c.connectErrorMs !== undefined) continue;
         if (a.dnsAnswer && str(a.dnsAnswer, 'error')) continue;
         const connected = a.events.find((e) => e.code === 1001);
         const begun = a.events.find((e) => e.code === 1002);

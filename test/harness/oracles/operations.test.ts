@@ -1,0 +1,312 @@
+import t from 'tap';
+import {
+  callbacksConvention,
+  failedSwitchKeepsCamera,
+  idleOperationsHarmless,
+  pauseKeepsConnection,
+  restartAfterFailure,
+  resumeRestartsMedia,
+  snapshotBeforePicture,
+  snapshotShowsPicture,
+  startAccepts,
+  startIdempotent,
+  stopCancelsReconnect,
+  stopEndsCleanly,
+  switchCameraSwaps,
+} from '../../../harness/oracles/operations.js';
+import type { Check } from '../../../harness/oracles/types.js';
+import type { TraceRecord } from '../../../harness/sim/trace.js';
+import { ADDRESS, cleanPush, closeAll, Story, startedPush } from './push-story.js';
+
+function is(
+  tt: { equal(a: unknown, b: unknown, m: string): unknown },
+  check: Check,
+  trace: TraceRecord[],
+  status: string,
+  name: string,
+): void {
+  const o = check.evaluate(trace);
+  tt.equal(o.status, status, `${name}: ${o.summary}`);
+}
+
+/** A push from start() at 0; `during` adds what happens while it publishes; stopped at 8 s. */
+function pushWith(
+  during: (s: Story, d: ReturnType<typeof cleanPush>) => void,
+  o: { media?: boolean } = {},
+): TraceRecord[] {
+  const s = new Story().begin();
+  s.op(0, 'start');
+  const d = s.devices(0);
+  const conn = s.attempt(70);
+  if (o.media !== false) s.media(110, 8000);
+  during(s, { ...d, conn });
+  s.end(8000);
+  return s.build();
+}
+
+t.test('operations/start/1: start() with a valid url settles start:ok within E', async (t) => {
+  const good = new Story().begin();
+  startedPush(good);
+  is(t, startAccepts, good.build(), 'pass', 'start:ok');
+  const slow = new Story().begin();
+  slow.op(0, 'start', true, 'start:ok', {}, 1500);
+  is(t, startAccepts, slow.build(), 'fail', 'settled after 1.5 s');
+  const refused = new Story().begin();
+  refused.op(0, 'start', false, 'start:fail busy');
+  is(t, startAccepts, refused.build(), 'fail', 'refused a valid url');
+  is(t, startAccepts, new Story().begin().build(), 'not-applicable', 'no start()');
+});
+
+t.test('operations/start/2: start() during a push changes nothing', async (t) => {
+  is(
+    t,
+    startIdempotent,
+    pushWith((s) => s.op(3000, 'start')),
+    'pass',
+    'second start() ignored',
+  );
+  const reconnects = pushWith((s) => {
+    s.op(3000, 'start');
+    s.dns(3010, ADDRESS);
+  });
+  is(t, startIdempotent, reconnects, 'fail', 'second start() resolves again');
+  const clean = new Story().begin();
+  startedPush(clean);
+  is(t, startIdempotent, clean.build(), 'not-applicable', 'one start()');
+});
+
+t.test('operations/start/3: start() after -1307 begins a fresh push', async (t) => {
+  const build = (secondAttempts: number) => {
+    const s = new Story().begin();
+    let at = 0;
+    for (const attempts of [4, secondAttempts]) {
+      s.op(at, 'start');
+      const d = s.devices(at);
+      let a = at + 70;
+      for (let i = 0; i < attempts; i++) {
+        s.dns(a, ADDRESS);
+        const c = s.connect(a, 'refused');
+        s.refused(a, c);
+        s.event(a, 3002);
+        if (i < attempts - 1) s.event(a, 1102);
+        else {
+          s.event(a, -1307);
+          closeAll(s, a, d);
+        }
+        a += 3000;
+      }
+      at = 11_000;
+    }
+    s.end(22_000);
+    return s.build();
+  };
+  is(t, restartAfterFailure, build(4), 'pass', 'the restarted push makes 1 + N attempts');
+  is(t, restartAfterFailure, build(2), 'fail', 'the restarted push gives up after one reconnection');
+  const clean = new Story().begin();
+  startedPush(clean);
+  is(t, restartAfterFailure, clean.build(), 'not-applicable', 'no failure before start()');
+});
+
+t.test('operations/stop/1: stop() unpublishes, closes, releases, and nothing follows', async (t) => {
+  const good = new Story().begin();
+  startedPush(good);
+  good.end(8000);
+  is(t, stopEndsCleanly, good.build(), 'pass', 'clean stop');
+  const noUnpublish = new Story().begin();
+  noUnpublish.op(0, 'start');
+  const d = cleanPush(noUnpublish, 0, 5000);
+  noUnpublish.op(5000, 'stop');
+  closeAll(noUnpublish, 5000, d);
+  noUnpublish.pusherClose(5000, d.conn);
+  is(t, stopEndsCleanly, noUnpublish.build(), 'fail', 'no FCUnpublish');
+  const retries = new Story().begin();
+  startedPush(retries);
+  retries.event(5100, 1102);
+  is(t, stopEndsCleanly, retries.build(), 'fail', '1102 after stop()');
+  is(t, stopEndsCleanly, new Story().begin().build(), 'not-applicable', 'no stop()');
+});
+
+t.test('operations/stop/2: stop() cancels a pending reconnection', async (t) => {
+  const build = (reconnect: boolean) => {
+    const s = new Story().begin();
+    s.op(0, 'start');
+    const d = s.devices(0);
+    const c = s.attempt(70);
+    s.media(110, 1000);
+    s.serverClose(1000, c);
+    s.event(1000, 3004);
+    s.event(1000, 1102);
+    s.op(2000, 'stop');
+    closeAll(s, 2000, d);
+    if (reconnect) s.dns(4000, ADDRESS);
+    s.end(6000);
+    return s.build();
+  };
+  is(t, stopCancelsReconnect, build(false), 'pass', 'no attempt after stop()');
+  is(t, stopCancelsReconnect, build(true), 'fail', 'reconnected after stop()');
+  const clean = new Story().begin();
+  startedPush(clean);
+  is(t, stopCancelsReconnect, clean.build(), 'not-applicable', 'nothing pending');
+});
+
+t.test('operations/idle/1: stop, pause and resume with nothing to act on do nothing', async (t) => {
+  const idle = new Story().begin();
+  idle.op(100, 'stop', true, 'stop:ok');
+  idle.op(200, 'pause', false, 'pause:fail not pushing');
+  is(t, idleOperationsHarmless, idle.build(), 'pass', 'harmless');
+  const opens = new Story().begin();
+  opens.op(100, 'stop');
+  opens.open(200, 'camera', {}, { position: 'front' });
+  is(t, idleOperationsHarmless, opens.build(), 'fail', 'stop() on an idle pusher opens the camera');
+  is(
+    t,
+    idleOperationsHarmless,
+    pushWith((s) => s.op(3000, 'resume')),
+    'pass',
+    'resume() while not paused',
+  );
+  is(t, idleOperationsHarmless, new Story().begin().build(), 'not-applicable', 'no such call');
+});
+
+/** pause() at 2 s, resume() at 4 s; `o` breaks one rule. */
+function pauseResume(
+  o: { keepMic?: boolean; mediaWhilePaused?: boolean; reconnect?: boolean; pFrameFirst?: boolean } = {},
+): TraceRecord[] {
+  const s = new Story().begin();
+  s.op(0, 'start');
+  const d = s.devices(0);
+  const conn = s.attempt(70);
+  s.media(110, 2000);
+  s.op(2000, 'pause');
+  s.close(2000, 'camera', d.camera as number, { position: 'front' });
+  if (!o.keepMic) s.close(2000, 'microphone', d.mic as number);
+  if (o.mediaWhilePaused) s.tag(3500, 'audio');
+  s.op(4000, 'resume');
+  if (o.reconnect) s.attempt(4010);
+  s.open(4050, 'camera', {}, { position: 'front' }, 4000);
+  s.event(4050, 1003);
+  s.open(4070, 'microphone', {}, {}, 4050);
+  s.tag(4120, 'video', { keyframe: !o.pFrameFirst });
+  s.media(4200, 8000, { headers: false });
+  void conn;
+  s.end(8000);
+  return s.build();
+}
+
+t.test(
+  'operations/pause/1 and /resume/1: pause keeps the connection, resume restarts with a keyframe',
+  async (t) => {
+    is(t, pauseKeepsConnection, pauseResume(), 'pass', 'clean pause');
+    is(t, pauseKeepsConnection, pauseResume({ keepMic: true }), 'fail', 'microphone kept open');
+    is(t, pauseKeepsConnection, pauseResume({ mediaWhilePaused: true }), 'fail', 'media while paused');
+    is(t, resumeRestartsMedia, pauseResume(), 'pass', 'clean resume');
+    is(
+      t,
+      resumeRestartsMedia,
+      pauseResume({ pFrameFirst: true }),
+      'fail',
+      'first frame after resume not a keyframe',
+    );
+    is(t, resumeRestartsMedia, pauseResume({ reconnect: true }), 'fail', 'resumed on a new connection');
+    const clean = new Story().begin();
+    startedPush(clean);
+    is(t, pauseKeepsConnection, clean.build(), 'not-applicable', 'no pause()');
+    is(t, resumeRestartsMedia, clean.build(), 'not-applicable', 'no resume()');
+  },
+);
+
+t.test(
+  'operations/switch-camera/1 and /2: switches open the other camera; a failed one keeps the current',
+  async (t) => {
+    const build = (o: { closeOld?: boolean; announce?: boolean } = {}) =>
+      pushWith((s, d) => {
+        s.op(3000, 'switchCamera', true, 'switchCamera:ok', {}, 3050);
+        s.open(3050, 'camera', {}, { position: 'back' }, 3000);
+        if (o.closeOld !== false) s.close(3050, 'camera', d.camera as number, { position: 'front' });
+        if (o.announce !== false) s.event(3050, 1003);
+        s.tag(3100, 'video', { keyframe: true });
+      });
+    is(t, switchCameraSwaps, build(), 'pass', 'front → back');
+    is(t, switchCameraSwaps, build({ closeOld: false }), 'fail', 'front camera never closed');
+    is(t, switchCameraSwaps, build({ announce: false }), 'fail', 'no 1003');
+    const clean = new Story().begin();
+    startedPush(clean);
+    is(t, switchCameraSwaps, clean.build(), 'not-applicable', 'no switch');
+
+    const failed = (o: { ok?: boolean; critical?: boolean }) =>
+      pushWith((s) => {
+        s.op(
+          3000,
+          'switchCamera',
+          o.ok ?? false,
+          o.ok ? 'switchCamera:ok' : 'switchCamera:fail denied',
+          {},
+          3050,
+        );
+        s.failOpen(3050, 'camera', 'DENIED', { position: 'back' }, 3000);
+        if (o.critical) s.event(3050, -1301);
+      });
+    is(t, failedSwitchKeepsCamera, failed({}), 'pass', 'switchCamera:fail, front kept');
+    is(t, failedSwitchKeepsCamera, failed({ ok: true }), 'fail', 'reported ok');
+    is(t, failedSwitchKeepsCamera, failed({ critical: true }), 'fail', '-1301 for a failed switch');
+    is(t, failedSwitchKeepsCamera, clean.build(), 'not-applicable', 'no failed switch');
+  },
+);
+
+t.test(
+  'operations/snapshot/1 and /2: a PNG of the view size after the first picture, a failure before',
+  async (t) => {
+    const shot = (o: { width?: number; mean?: { y: number; cb: number; cr: number } } = {}) =>
+      pushWith((s) => {
+        s.add(200, 'device.camera.firstFrame', {
+          position: 'front',
+          session: 1,
+          fps: 15,
+          colour: { y: 150, cb: 80, cr: 160 },
+        });
+        const width = o.width ?? 360;
+        s.op(3000, 'snapshot', true, 'snapshot:ok', {
+          tempImagePath: 'lpc-temp://1.png',
+          width,
+          height: 640,
+        });
+        s.add(3000, 'pusher.file', {
+          path: 'lpc-temp://1.png',
+          bytes: 100,
+          md5: 'x',
+          image: { format: 'png', width, height: 640, mean: o.mean ?? { y: 150, cb: 80, cr: 160 } },
+        });
+      });
+    is(t, snapshotShowsPicture, shot(), 'pass', 'front camera picture');
+    is(t, snapshotShowsPicture, shot({ width: 100 }), 'fail', 'wrong size');
+    is(
+      t,
+      snapshotShowsPicture,
+      shot({ mean: { y: 16, cb: 128, cr: 128 } }),
+      'fail',
+      'black instead of the camera',
+    );
+    const early = new Story().begin();
+    early.op(0, 'snapshot', false, 'snapshot:fail no picture yet');
+    is(t, snapshotBeforePicture, early.build(), 'pass', 'fails before any picture');
+    is(t, snapshotShowsPicture, early.build(), 'not-applicable', 'no snapshot after a picture');
+    const fake = new Story().begin();
+    fake.op(0, 'snapshot', true, 'snapshot:ok', { tempImagePath: 'lpc-temp://1.png' });
+    is(t, snapshotBeforePicture, fake.build(), 'fail', 'succeeds before any picture');
+    is(t, snapshotBeforePicture, shot(), 'not-applicable', 'no early snapshot');
+  },
+);
+
+t.test('operations/callbacks/1: one settlement within 10 s with the errMsg convention', async (t) => {
+  const good = new Story().begin();
+  startedPush(good);
+  is(t, callbacksConvention, good.build(), 'pass', 'start:ok, stop:ok');
+  const badMsg = new Story().begin();
+  badMsg.op(0, 'pause', false, 'not pushing');
+  is(t, callbacksConvention, badMsg.build(), 'fail', 'errMsg without the pause:fail prefix');
+  const hung = new Story().begin();
+  hung.op(0, 'start', true, undefined, {}, null);
+  hung.end(20_000);
+  is(t, callbacksConvention, hung.build(), 'fail', 'never settled');
+  is(t, callbacksConvention, new Story().begin().build(), 'not-applicable', 'no operation');
+});

@@ -727,10 +727,14 @@ export class LivePusher implements PusherUnderTest {
       previous !== undefined && (previous.width !== shape.width || previous.height !== shape.height);
     this.#shape = shape;
     if (resized && announce) {
-      this.#emit(
-        EventCode.CHANGE_RESOLUTION,
-        `resolution ${previous.width}x${previous.height} → ${shape.width}x${shape.height}`,
-      );
+      // 1005 reports a change of the pushed size: only on a live connection that already carried a
+      // sequence header at the old size (docs/spec.md bitrate/events/2); otherwise the next connection's
+      // first header simply is the size.
+      if (this.#live && this.#sentSps !== undefined)
+        this.#emit(
+          EventCode.CHANGE_RESOLUTION,
+          `resolution ${previous.width}x${previous.height} → ${shape.width}x${shape.height}`,
+        );
       this.#session?.sendMetadata(this.#metadata());
     }
   }

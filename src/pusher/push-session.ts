@@ -168,7 +168,15 @@ export class PushSession {
   }
 
   sendMetadata(metadata: Amf0Object): void {
-    if (this.#publisher?.state === 'publishing') this.#publisher.sendMetadata(metadata);
+    if (this.#publisher?.state === 'publishing') {
+      this.#publisher.sendMetadata(metadata);
+      return;
+    }
+    // Not publishing yet: the publish sequence sends the object it was given (the publisher keeps a
+    // reference), so update it in place; onMetaData must describe the stream pushed (stream/metadata/1).
+    const current = this.#opts.metadata;
+    for (const k of Object.keys(current)) delete current[k];
+    Object.assign(current, metadata);
   }
 
   /** Orderly teardown (FCUnpublish, deleteStream, close). No failure is reported afterwards. */

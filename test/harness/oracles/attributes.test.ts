@@ -36,6 +36,7 @@ import {
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord, TraceValue } from '../../../harness/sim/trace.js';
 import { ADDRESS, cleanPush, Story, startedPush, URL } from './push-story.js';
+import { referenceVerdicts } from './reference-run.js';
 
 type Data = { [key: string]: TraceValue };
 
@@ -645,4 +646,9 @@ t.test('attributes/invalid/1..5: invalid values fall back without harm, each log
   is(t, fallbacksLogged, warned(true), 'pass', 'warned');
   is(t, fallbacksLogged, warned(false), 'fail', 'silent fallback');
   is(t, fallbacksLogged, clean(), 'not-applicable', 'no fallback');
+});
+
+t.test('the reference pusher passes attributes/url-and-autopush', async (t) => {
+  const { problems: p0 } = await referenceVerdicts('attributes/url-and-autopush.yaml');
+  t.same(p0, [], 'attributes/url-and-autopush');
 });

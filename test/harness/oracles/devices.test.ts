@@ -11,6 +11,7 @@ import {
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
 import { closeAll, Story, startedPush } from './push-story.js';
+import { referenceVerdicts } from './reference-run.js';
 
 function is(
   tt: { equal(a: unknown, b: unknown, m: string): unknown },
@@ -114,4 +115,9 @@ t.test('devices/encoder/3 and microphone/1: the stream matches the devices', asy
   relabelled.media(110, 3000, { sampleRate: 48_000, channels: 2 });
   is(t, microphoneMatchesTrack, relabelled.build(), 'fail', '16 kHz microphone, 48 kHz track');
   is(t, microphoneMatchesTrack, new Story().begin().build(), 'not-applicable', 'no microphone');
+});
+
+t.test('the reference pusher passes devices/stop-while-camera-opens', async (t) => {
+  const { problems: p0 } = await referenceVerdicts('devices/stop-while-camera-opens.yaml');
+  t.same(p0, [], 'devices/stop-while-camera-opens');
 });

@@ -29,6 +29,7 @@ import {
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
 import { ADDRESS, cleanPush, closeAll, Story, startedPush } from './push-story.js';
+import { referenceVerdicts } from './reference-run.js';
 
 function is(
   tt: { equal(a: unknown, b: unknown, m: string): unknown },
@@ -479,4 +480,11 @@ t.test('events/order/2: per attempt, events follow the connection life', async (
   });
   is(t, attemptEventOrder, double, 'fail', 'two codes for one failure');
   is(t, attemptEventOrder, new Story().begin().build(), 'not-applicable', 'no attempt');
+});
+
+t.test('the reference pusher passes events/camera-denied, events/auth-rejected', async (t) => {
+  const { problems: p0 } = await referenceVerdicts('events/camera-denied.yaml');
+  t.same(p0, [], 'events/camera-denied');
+  const { problems: p1 } = await referenceVerdicts('events/auth-rejected.yaml');
+  t.same(p1, [], 'events/auth-rejected');
 });

@@ -17,6 +17,7 @@ import {
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
 import { ADDRESS, cleanPush, closeAll, Story, startedPush } from './push-story.js';
+import { referenceVerdicts } from './reference-run.js';
 
 function is(
   tt: { equal(a: unknown, b: unknown, m: string): unknown },
@@ -309,4 +310,9 @@ t.test('operations/callbacks/1: one settlement within 10 s with the errMsg conve
   hung.end(20_000);
   is(t, callbacksConvention, hung.build(), 'fail', 'never settled');
   is(t, callbacksConvention, new Story().begin().build(), 'not-applicable', 'no operation');
+});
+
+t.test('the reference pusher passes operations/stop-during-reconnect', async (t) => {
+  const { problems: p0 } = await referenceVerdicts('operations/stop-during-reconnect.yaml');
+  t.same(p0, [], 'operations/stop-during-reconnect');
 });

@@ -12,6 +12,7 @@ import {
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
 import { ADDRESS, closeAll, Story, startedPush } from './push-story.js';
+import { referenceVerdicts } from './reference-run.js';
 
 function is(
   tt: { equal(a: unknown, b: unknown, m: string): unknown },
@@ -189,4 +190,9 @@ t.test('reconnect/devices/1: devices stay open across a reconnection', async (t)
   const clean = new Story().begin();
   startedPush(clean);
   is(t, devicesStayOpen, clean.build(), 'not-applicable', 'no reconnection');
+});
+
+t.test('the reference pusher passes reconnect/exhaustion-and-restart', async (t) => {
+  const { problems: p0 } = await referenceVerdicts('reconnect/exhaustion-and-restart.yaml');
+  t.same(p0, [], 'reconnect/exhaustion-and-restart');
 });

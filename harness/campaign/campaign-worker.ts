@@ -9,6 +9,11 @@ import { runCampaign } from './run-campaign.js';
 import type { WorkerMessage } from './run-campaign-workers.js';
 
 const send = (m: WorkerMessage) => process.send?.(m);
+/** Send and wait until the message left: disconnecting earlier can drop a large result. */
+const sendAndFlush = (m: WorkerMessage) =>
+  new Promise<void>((resolve) =>
+    process.send ? process.send(m, undefined, {}, () => resolve()) : resolve(),
+  );
 let stop: false | 'interrupt' | 'failure' = false;
 process.on('message', (m: { type?: string; reason?: 'interrupt' | 'failure' }) => {
   if (m?.type === 'stop') stop = m.reason ?? 'interrupt';
@@ -24,8 +29,12 @@ try {
     onRunEnd: (outcome, info) => send({ type: 'end', outcome: { ...outcome, verdicts: [] }, ...info }),
     shouldStop: () => stop,
   });
-  send({ type: 'result', result });
+  await sendAndFlush({ type: 'result', result });
 } catch (e) {
-  send({ type: 'error', message: (e as Error)?.message ?? String(e), code: (e as { code?: string })?.code });
+  await sendAndFlush({
+    type: 'error',
+    message: (e as Error)?.message ?? String(e),
+    code: (e as { code?: string })?.code,
+  });
 }
 process.disconnect?.();

@@ -83,7 +83,8 @@ export async function runCampaignWorkers(
               else if (m.type === 'error')
                 reject(new CampaignOptionError(`Failed to run campaign worker ${k + 1}: ${m.message}`));
             });
-            child.on('exit', (code) => {
+            // 'close' comes after the IPC channel and stdio are done: every message has been handled.
+            child.on('close', (code) => {
               if (result) resolve(result);
               else
                 reject(

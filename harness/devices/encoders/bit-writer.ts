@@ -43,29 +43,14 @@ export class BitWriter {
 
   /** u(n): writes the `count` low bits of `value`, most significant first. 0 <= count <= 32. */
   writeBits(value: number, count: number): this {
+    // Hot path (every syntax element of a slice): a cheap range check, then integer shifts.
+    if (count >= 0 && count <= 24 && value >>> 0 === value && value < 1 << count)
+      return this.#writeSmall(value, count);
     if (!Number.isInteger(count) || count < 0 || count > 32) {
       throw new RangeError(`Failed to write bits: count ${count} is not an integer in 0..32`);
     }
     if (!Number.isInteger(value) || value < 0 || (count < 32 && value >= 2 ** count) || value >= 2 ** 32) {
       throw new RangeError(`Failed to write bits: value ${value} does not fit in ${count} unsigned bits`);
-    }
-    if (count <= 24) {
-      // Hot path (every syntax element of a slice): integer shifts, no float division.
-      this.ensure(4);
-      let remaining = count;
-      while (remaining > 0) {
-        if (this.bitOffset === 0) this.buffer[this.byteLength] = 0;
-        const take = 8 - this.bitOffset < remaining ? 8 - this.bitOffset : remaining;
-        remaining -= take;
-        this.buffer[this.byteLength] |=
-          ((value >>> remaining) & ((1 << take) - 1)) << (8 - this.bitOffset - take);
-        this.bitOffset += take;
-        if (this.bitOffset === 8) {
-          this.bitOffset = 0;
-          this.byteLength += 1;
-        }
-      }
-      return this;
     }
     if (this.bitOffset === 0 && count % 8 === 0) {
       // Fast path for whole bytes on a byte boundary.
@@ -84,6 +69,24 @@ export class BitWriter {
       remaining -= take;
       const chunk = Math.floor(value / 2 ** remaining) & ((1 << take) - 1);
       this.buffer[this.byteLength] |= chunk << (8 - this.bitOffset - take);
+      this.bitOffset += take;
+      if (this.bitOffset === 8) {
+        this.bitOffset = 0;
+        this.byteLength += 1;
+      }
+    }
+    return this;
+  }
+
+  #writeSmall(value: number, count: number): this {
+    this.ensure(4);
+    let remaining = count;
+    while (remaining > 0) {
+      if (this.bitOffset === 0) this.buffer[this.byteLength] = 0;
+      const take = 8 - this.bitOffset < remaining ? 8 - this.bitOffset : remaining;
+      remaining -= take;
+      this.buffer[this.byteLength] |=
+        ((value >>> remaining) & ((1 << take) - 1)) << (8 - this.bitOffset - take);
       this.bitOffset += take;
       if (this.bitOffset === 8) {
         this.bitOffset = 0;

@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ReportError, runFailures } from '../../reports/index.js';
 import { diffCommand } from './diff-command.js';
+import { liveRunCommand } from './live-command.js';
 import { mergeCommand } from './merge-command.js';
 import { replayCommand } from './replay-command.js';
 import { DEFAULT_SUITE, loadSpecOrExplain, loadSuiteOrExplain, runCommand } from './run-command.js';
@@ -61,7 +62,15 @@ export function buildProgram(): Command {
     .option('--expected-failures <file>', 'baseline of known failures (YAML or JSON)')
     .option('--out <dir>', 'where report.json, summary.md, junit.xml and report.html go', 'reports/out')
     .option('--artifacts <dir>', 'keep each case trace (JSON Lines) and the FLV the server received')
+    .option(
+      '--command <cmd>',
+      'a pusher in another process (adapter protocol); runs the live-capable cases live',
+    )
     .action(async (opts) => {
+      if (opts.command !== undefined) {
+        actionExitCode = await liveRunCommand(opts);
+        return;
+      }
       const { report, exitCode } = await runCommand(opts);
       const s = report.summary;
       stdout(

@@ -112,9 +112,9 @@ export class EmbeddedMediaServer {
    * ends: without this a rerun of the same case in the same process would find the old stream.
    */
   #forgetCase(): void {
-    for (const s of this.#context.sessions.values()) {
-      if (s.socket && !s.socket.destroyed) s.socket.destroy();
-    }
+    // Sockets are not destroyed here: their 'close' would run on a later tick, after the case's fake
+    // clock is gone, and NMS would start a real 30 s grace timer that fires inside another case. The
+    // case's sockets are dead with its scheduler; dropping NMS's references is enough.
     this.#context.sessions.clear();
     this.#context.broadcasts.clear();
   }

@@ -301,7 +301,11 @@ export class RtmpPublisher {
       }),
     );
     this.emit('closed', { reason: 'local' });
-    this.options.socket.end();
+    // Before a stream exists there is nothing to tear down: release the connection at once rather than
+    // wait for a peer that may never answer a FIN (a silent server during the handshake).
+    if (this.streamIdValue === undefined || previous === 'idle' || previous === 'handshaking')
+      this.options.socket.destroy();
+    else this.options.socket.end();
   }
 
   // ---- incoming ----

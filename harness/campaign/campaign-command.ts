@@ -30,6 +30,7 @@ export interface CampaignCommandOptions {
   schedule: 'model' | 'random';
   maxCommands: number;
   without?: string;
+  focus?: string;
   out: string;
   merge?: string[];
   replay: boolean;
@@ -71,6 +72,14 @@ export function requestFrom(opts: CampaignCommandOptions): CampaignRequest {
     schedule: opts.schedule,
     maxCommands: opts.maxCommands,
     without,
+    ...(opts.focus
+      ? {
+          focus: opts.focus
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
 }
 
@@ -129,6 +138,7 @@ export function campaignCommand(name = 'campaign'): Command {
       CAMPAIGN_DEFAULTS.maxCommands,
     )
     .option('--without <kinds>', `fault kinds to leave out, comma-separated (${FAULT_KINDS.join(', ')})`)
+    .option('--focus <requirements>', 'only these requirements (comma-separated) fail a run: to shrink one')
     .option('--out <file>', 'results JSON', 'reports/out/campaign.json')
     .option('--merge <results...>', 'merge shard results (JSON files) into --out instead of running')
     .option('--replay', 'replay one run or shrunk failure (with --seed and --path)', false)

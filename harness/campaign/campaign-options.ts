@@ -53,6 +53,8 @@ export interface CampaignOptions {
    * positive) and keeps what sets the pusher under test apart. Default none.
    */
   baseline?: CampaignPusher;
+  /** Only these requirements fail a run (to shrink one known failure). Default: every requirement. */
+  focus?: readonly string[];
 }
 
 export interface ResolvedCampaignOptions {
@@ -142,6 +144,7 @@ export function resolveCampaignOptions(o: CampaignOptions): ResolvedCampaignOpti
       maxCommands: int('maxCommands', o.maxCommands ?? CAMPAIGN_DEFAULTS.maxCommands, 0),
       without,
       baseline: o.baseline?.spec ?? null,
+      focus: [...new Set(o.focus ?? [])].sort(),
     },
   };
 }

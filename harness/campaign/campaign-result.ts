@@ -95,6 +95,8 @@ export interface CampaignSettings {
    * only when the baseline does not fail the same requirement on the same case.
    */
   baseline: string | null;
+  /** Only these requirements fail a run (triage: shrink one known failure); empty: every requirement. */
+  focus: string[];
 }
 
 export function emptyVerdictCounts(): Record<Verdict, number> {

@@ -32,6 +32,8 @@ export interface EvaluateOptions {
   profile: string;
   strict: boolean;
   validate: boolean;
+  /** Only these requirements can fail (empty: all). */
+  focus: readonly string[];
   requirements: ReadonlyMap<string, RequirementInfo>;
   checks: readonly Check[];
 }
@@ -77,7 +79,9 @@ async function judged(g: GeneratedCase, pusher: CampaignPusher, o: EvaluateOptio
   await settleBetweenCases();
   releaseServerState();
   const failing = result.verdicts.filter(
-    (v) => v.verdict === 'FAIL' || (o.strict && v.verdict === 'NON-STRICT'),
+    (v) =>
+      (v.verdict === 'FAIL' || (o.strict && v.verdict === 'NON-STRICT')) &&
+      (o.focus.length === 0 || o.focus.includes(v.requirement)),
   );
   return { verdicts: result.verdicts, failing, digest: result.digest, harnessErrors: result.harnessErrors };
 }

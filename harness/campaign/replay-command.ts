@@ -23,5 +23,6 @@ export function replayCommand(o: ResolvedCampaignOptions, path: string): string 
   if (s.schedule !== CAMPAIGN_DEFAULTS.schedule) words.push('--schedule', s.schedule);
   if (s.maxCommands !== CAMPAIGN_DEFAULTS.maxCommands) words.push('--max-commands', String(s.maxCommands));
   if (s.without.length > 0) words.push('--without', s.without.join(','));
+  if (s.focus.length > 0) words.push('--focus', s.focus.join(','));
   return words.join(' ');
 }

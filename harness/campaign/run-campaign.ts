@@ -82,6 +82,7 @@ function buildContext(o: ResolvedCampaignOptions): CampaignContext {
       profile: s.profile,
       strict: s.strict,
       validate: s.validate,
+      focus: s.focus,
       requirements: requirementIndex(spec),
       checks: campaignChecks(),
     },

@@ -47,6 +47,7 @@ t.test('options are resolved once and named when wrong', async (t) => {
     maxCommands: 8,
     without: [],
     baseline: null,
+    focus: [],
   });
   t.throws(() => resolveCampaignOptions({ pusher, runs: 0 }), /runs 0/);
   t.throws(() => resolveCampaignOptions({ pusher, durationMs: 1000 }), /durationMs 1000/);

@@ -7,6 +7,7 @@
  *  3. the campaign runner with two worker processes (`--workers 2`), wall time including their startup.
  * The result lines also say where the time goes (per-scenario ms by phase, trace records, virtual/wall).
  */
+import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import { generatedCaseArbitrary } from '../harness/campaign/case-arbitrary.js';
 import { campaignChecks } from '../harness/campaign/evaluate-case.js';
@@ -68,15 +69,15 @@ for (const [i, g] of cases.entries()) {
 const phaseTotal = genMs + simMs + judgeMs + settleMs;
 const per = (ms: number) => Math.round((ms / N) * 10) / 10;
 
-// 2. The runner in this process.
+// 2. The runner in this process; 3. the same runs in two worker processes (the same scenarios: later runs
+// of a fast-check sequence are bigger than the first ones, so both measure runs 0..2N-1).
+const RUNS = N * 2;
 t = wallMs();
-const one = await runCampaign({ pusher, seed: SEED, runs: N, durationMs: DURATION_MS, maxShrinks: 0 });
+const one = await runCampaign({ pusher, seed: SEED, runs: RUNS, durationMs: DURATION_MS, maxShrinks: 0 });
 const oneMs = wallMs() - t;
-
-// 3. Two worker processes.
 t = wallMs();
 const two = await runCampaignWorkers(
-  { pusher: 'reference', seed: SEED, runs: N * 2, durationMs: DURATION_MS, maxShrinks: 0 },
+  { pusher: 'reference', seed: SEED, runs: RUNS, durationMs: DURATION_MS, maxShrinks: 0 },
   2,
 );
 const twoMs = wallMs() - t;
@@ -92,6 +93,7 @@ report({
     wallMs: Math.round(twoMs),
     virtualOverWall: Math.round((two.executed * DURATION_MS) / twoMs),
     failingRuns: two.failures.length,
+    loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
   },
 });
 report({

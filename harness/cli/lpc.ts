@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ReportError, runFailures } from '../../reports/index.js';
+import { campaignCommand } from '../campaign/campaign-command.js';
 import { diffCommand } from './diff-command.js';
 import { liveRunCommand } from './live-command.js';
 import { mergeCommand } from './merge-command.js';
@@ -136,6 +137,7 @@ export function buildProgram(): Command {
       printFailures(runFailures(report));
       actionExitCode = exitCode;
     });
+  program.addCommand(campaignCommand());
   return program;
 }
 

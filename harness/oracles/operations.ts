@@ -153,6 +153,7 @@ export const restartAfterFailure: Check = {
           !pushBefore(m, x.o),
       );
     if (restarts.length === 0) return notApplicable('no start() after -1307 or a critical error');
+    const unjudged: string[] = [];
     for (const { o } of restarts) {
       if (!settledWithin(o, E) || !o.ok)
         return fail(
@@ -164,28 +165,58 @@ export const restartAfterFailure: Check = {
         );
       const p = m.pushes.find((x) => x.startRecord === o.call);
       if (!p) return fail(`start() at ${o.callMs} ms began no push`, { atMs: o.callMs, evidence: [o.call] });
-      const device = log.handles.find(
+      const due = o.callMs + MEDIA_DEADLINE_MS;
+      // Opening a device counts when the device refused (a failed open is the pusher's own action).
+      const opened = log.handles.find(
         (h) => (h.device === 'camera' || h.device === 'microphone') && h.calledAtMs >= o.callMs,
       );
+      const refused = log.failedOpens.find(
+        (f) =>
+          (f.device === 'camera' || f.device === 'microphone') &&
+          f.calledAtMs >= o.callMs &&
+          f.record.seq > o.call.seq,
+      );
+      const device = [
+        opened && { calledAtMs: opened.calledAtMs, record: opened.open },
+        refused && { calledAtMs: refused.calledAtMs, record: refused.record },
+      ]
+        .filter((x): x is { calledAtMs: number; record: TraceRecord } => !!x)
+        .sort((a, b) => a.record.seq - b.record.seq)[0];
       const first = p.attempts[0];
       const a = m.attributes.at(o.callMs);
-      if ((a.enableCamera || !a.muted) && (!device || device.calledAtMs > o.callMs + MEDIA_DEADLINE_MS))
+      // The push ended (a critical device error, stop(), the case's end) before the deadline of what it
+      // has not done yet: that part cannot be judged.
+      const cutShort =
+        p.endMs < due ? `the restarted push ended (${p.endCause}) at ${p.endMs} ms` : undefined;
+      if ((a.enableCamera || !a.muted) && (!device || device.calledAtMs > due)) {
+        if (cutShort && (!device || device.calledAtMs > p.endMs)) {
+          unjudged.push(`start() at ${o.callMs} ms: ${cutShort} before any device was opened`);
+          continue;
+        }
         return fail(
           `start() at ${o.callMs} ms opened no camera or microphone within ${MEDIA_DEADLINE_MS} ms`,
           {
             atMs: o.callMs,
-            evidence: excerpt([o.call, device?.open]),
+            evidence: excerpt([o.call, device?.record]),
           },
         );
-      if (!first || first.startMs > o.callMs + MEDIA_DEADLINE_MS)
+      }
+      if (!first || first.startMs > due) {
+        if (cutShort && (!first || first.startMs > p.endMs)) {
+          unjudged.push(
+            `start() at ${o.callMs} ms: ${cutShort}, ${p.endCause === 'critical' ? 'a critical error' : 'its end'} before its first connection attempt`,
+          );
+          continue;
+        }
         return fail(`start() at ${o.callMs} ms made no connection attempt within ${MEDIA_DEADLINE_MS} ms`, {
           atMs: o.callMs,
-          evidence: excerpt([o.call, first?.dnsQuery ?? first?.connection?.connect]),
+          evidence: excerpt([o.call, first?.dnsQuery ?? first?.connection?.connect, p.endRecord]),
         });
-      if (device && device.open.seq > (first.dnsQuery ?? first.connection?.connect ?? o.call).seq)
+      }
+      if (device && device.record.seq > (first.dnsQuery ?? first.connection?.connect ?? o.call).seq)
         return fail(`the restarted push went to the network before its devices opened`, {
           atMs: first.startMs,
-          evidence: excerpt([device.open, first.dnsQuery ?? first.connection?.connect]),
+          evidence: excerpt([device.record, first.dnsQuery ?? first.connection?.connect]),
         });
       if (p.endCause === 'exhausted') {
         const due = exhaustionPoint(p, n);
@@ -203,8 +234,10 @@ export const restartAfterFailure: Check = {
           );
       }
     }
+    if (unjudged.length === restarts.length)
+      return indeterminate(`${unjudged.join('; ')} (nothing left to judge)`);
     return pass(
-      `${restarts.length} restart(s): devices, then a fresh initial attempt within ${MEDIA_DEADLINE_MS} ms`,
+      `${restarts.length - unjudged.length} restart(s): devices, then a fresh initial attempt within ${MEDIA_DEADLINE_MS} ms${unjudged.length ? `; not judged: ${unjudged.join('; ')}` : ''}`,
     );
   },
 };

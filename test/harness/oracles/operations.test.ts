@@ -108,6 +108,57 @@ t.test('operations/start/3: start() after -1307 begins a fresh push', async (t) 
   is(t, restartAfterFailure, clean.build(), 'not-applicable', 'no failure before start()');
 });
 
+t.test('operations/start/3: a restart that a critical device error ends at once is not judged', async (t) => {
+  // A push ended by -1301 (camera denied), then start() again: the camera is refused again (-1301).
+  const build = (o: { deniedAgain: boolean; micFails?: boolean; attempt?: boolean }) => {
+    const s = new Story().begin();
+    s.op(0, 'start');
+    s.open(0, 'videoEncoder', { kind: 'hardware' }, { kind: 'hardware' });
+    s.open(0, 'audioEncoder', {});
+    s.failOpen(50, 'camera', 'DENIED', { position: 'front' }, 0);
+    s.event(50, -1301);
+    s.op(5000, 'start');
+    s.open(5000, 'videoEncoder', { kind: 'hardware' }, { kind: 'hardware' });
+    s.open(5000, 'audioEncoder', {});
+    if (o.deniedAgain) {
+      s.failOpen(5050, 'camera', 'DENIED', { position: 'front' }, 5000);
+      s.event(5050, -1301);
+    } else {
+      s.open(5050, 'camera', { position: 'front' }, { position: 'front' }, 5000);
+      s.event(5050, 1003);
+      if (o.micFails) {
+        s.failOpen(5070, 'microphone', 'NOT_FOUND', {}, 5050);
+        s.event(5070, -1302);
+      } else s.open(5070, 'microphone', {}, {}, 5050);
+    }
+    if (o.attempt) s.attempt(5100);
+    s.end(20_000);
+    return s.build();
+  };
+  is(t, restartAfterFailure, build({ deniedAgain: true }), 'indeterminate', 'the camera is refused again');
+  is(
+    t,
+    restartAfterFailure,
+    build({ deniedAgain: false, micFails: true }),
+    'indeterminate',
+    'the microphone fails before the first attempt',
+  );
+  is(
+    t,
+    restartAfterFailure,
+    build({ deniedAgain: false, attempt: true }),
+    'pass',
+    'devices, then an attempt',
+  );
+  is(
+    t,
+    restartAfterFailure,
+    build({ deniedAgain: false }),
+    'fail',
+    'devices open, the push goes on, but no attempt is made',
+  );
+});
+
 t.test('operations/stop/1: stop() unpublishes, closes, releases, and nothing follows', async (t) => {
   const good = new Story().begin();
   startedPush(good);

@@ -489,10 +489,22 @@ export const pauseKeepsConnection: Check = {
           atMs: leaked.t,
           evidence: [o.call, leaked.record],
         });
-      const teardown = conn.records.find(
+      // A fault on the kept connection (a reset, a kick or the server's FIN, a half-open peer) ends what
+      // the pause can be blamed for: the pusher's close and reconnection after it answer the fault.
+      const fault = conn.records.find(
         (r) =>
           r.seq > o.call.seq &&
           r.seq < endSeq &&
+          (r.kind === 'net.reset' ||
+            r.kind === 'net.half_open' ||
+            r.kind === 'net.close' ||
+            (r.kind === 'net.fin' && str(r, 'link') === 'downlink')),
+      );
+      const ownSeq = Math.min(endSeq, fault?.seq ?? Number.POSITIVE_INFINITY);
+      const teardown = conn.records.find(
+        (r) =>
+          r.seq > o.call.seq &&
+          r.seq < ownSeq &&
           ((r.kind === 'wire.command' &&
             (str(r, 'name') === 'FCUnpublish' || str(r, 'name') === 'deleteStream')) ||
             (r.kind === 'net.fin' && str(r, 'link') === 'uplink')),
@@ -505,9 +517,9 @@ export const pauseKeepsConnection: Check = {
             evidence: [o.call, teardown],
           },
         );
-      const reconnect = m.connections.find((c) => c.connect.seq > o.call.seq && c.connect.seq < endSeq);
+      const reconnect = m.connections.find((c) => c.connect.seq > o.call.seq && c.connect.seq < ownSeq);
       const warn = m.events.find(
-        (e) => e.seq > o.call.seq && e.seq < endSeq && (e.code === 1102 || e.code === -1307),
+        (e) => e.seq > o.call.seq && e.seq < ownSeq && (e.code === 1102 || e.code === -1307),
       );
       if (reconnect || warn)
         return fail(`pause() at ${t} ms was followed by a reconnection`, {

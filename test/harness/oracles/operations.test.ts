@@ -268,6 +268,35 @@ t.test(
 );
 
 t.test(
+  'operations/pause/1: what follows a fault on the kept connection is not blamed on the pause',
+  async (t) => {
+    // Paused at 2 s; at 3 s the server kicks (FIN) or the network resets the connection, or nothing
+    // happens; the pusher closes its side and reconnects.
+    const build = (fault: 'kick' | 'reset' | 'none') => {
+      const s = new Story().begin();
+      s.op(0, 'start');
+      const d = s.devices(0);
+      const conn = s.attempt(70);
+      s.media(110, 2000);
+      s.op(2000, 'pause');
+      s.close(2000, 'camera', d.camera as number, { position: 'front' });
+      s.close(2000, 'microphone', d.mic as number);
+      if (fault === 'kick') s.serverClose(3000, conn);
+      if (fault === 'reset') s.reset(3000, conn);
+      else s.pusherClose(3050, conn);
+      s.event(3050, fault === 'reset' ? 3005 : 3004);
+      s.event(3050, 1102);
+      s.attempt(6050);
+      s.end(8000);
+      return s.build();
+    };
+    is(t, pauseKeepsConnection, build('kick'), 'pass', 'the server kicked the paused push');
+    is(t, pauseKeepsConnection, build('reset'), 'pass', 'the network reset the paused connection');
+    is(t, pauseKeepsConnection, build('none'), 'fail', 'the pusher closed the paused connection itself');
+  },
+);
+
+t.test(
   'operations/switch-camera/1 and /2: switches open the other camera; a failed one keeps the current',
   async (t) => {
     const build = (o: { closeOld?: boolean; announce?: boolean } = {}) =>

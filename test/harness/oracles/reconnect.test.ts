@@ -11,7 +11,7 @@ import {
 } from '../../../harness/oracles/reconnect.js';
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
-import { ADDRESS, closeAll, Story, startedPush } from './push-story.js';
+import { ADDRESS, closeAll, HOST, Story, startedPush } from './push-story.js';
 import { referenceVerdicts } from './reference-run.js';
 
 function is(
@@ -168,6 +168,107 @@ t.test('reconnect/recovery/1: a reachable server is published to within 5 s, med
   is(t, reconnectRecovers, build({ late: true }), 'fail', '1002 6 s after the attempt');
   is(t, reconnectRecovers, build({ noMedia: true }), 'fail', 'no media after the 1002');
   is(t, reconnectRecovers, refusedPush(), 'not-applicable', 'the server was never reachable');
+});
+
+t.test(
+  "reconnect/recovery/1: the network's own time extends the 5 s (slow DNS, long round trips)",
+  async (t) => {
+    /** A reconnection at 5000 ms whose DNS answer takes `dnsMs` and whose round trips take `rttMs`. */
+    const build = (dnsMs: number, rttMs: number, beginAt: number) => {
+      const s = new Story().begin();
+      s.op(0, 'start');
+      s.devices(0);
+      const c1 = s.attempt(70);
+      s.media(110, 2000);
+      s.reset(2000, c1);
+      s.event(2000, 3005);
+      s.event(2000, 1102);
+      s.add(5000, 'net.dns.query', { host: HOST, attempt: 2, via: 'dns' });
+      s.add(5000 + dnsMs, 'net.dns.answer', { host: HOST, attempt: 2, address: ADDRESS, via: 'dns' });
+      const at = 5000 + dnsMs;
+      const c = s.connect(at);
+      s.connected(at + rttMs, c);
+      s.event(at + rttMs, 1001);
+      s.add(at + rttMs, 'wire.handshake', { conn: c, event: 'c0c1', version: 3, zeroField: true });
+      s.add(at + 2 * rttMs, 'wire.handshake', { conn: c, event: 's2-received', sentUp: 1537 });
+      s.accepted(beginAt, c);
+      s.event(beginAt, 1002);
+      s.add(beginAt + 20, 'wire.firstMedia', { conn: c, type: 'video', ts: beginAt + 20 });
+      s.media(beginAt + 20, 14_000);
+      s.end(15_000);
+      return s.build();
+    };
+    // 3 s of DNS and 5 round trips of 800 ms: the pusher itself took 1.2 s.
+    is(
+      t,
+      reconnectRecovers,
+      build(3000, 800, 12_200),
+      'pass',
+      '1002 7.2 s after the attempt, 6 s of it network',
+    );
+    // The same 7.2 s on a fast network is the pusher's own delay.
+    is(t, reconnectRecovers, build(0, 10, 12_200), 'fail', '1002 7.2 s after the attempt on a fast network');
+    is(t, reconnectRecovers, build(3000, 800, 17_300), 'fail', 'more than 5 s beyond the network time');
+  },
+);
+
+t.test('reconnect/recovery/1: media judged at the pusher, not during a pause or an outage', async (t) => {
+  const build = (o: { pauseAt?: number; downlinkOutage?: [number, number]; uplinkDown?: boolean }) => {
+    const s = new Story().begin();
+    if (o.downlinkOutage || o.uplinkDown) {
+      const [from, to] = o.downlinkOutage ?? [5100, 9000];
+      s.add(0, 'net.link', {
+        link: o.uplinkDown ? 'uplink' : 'downlink',
+        segments: [
+          { atUs: 0, kbps: 10_000 },
+          { atUs: from * 1000, kbps: 0 },
+          { atUs: to * 1000, kbps: 10_000 },
+        ],
+        delayUs: 0,
+        jitterUs: 0,
+        queueLimitBytes: null,
+        queueLimitMs: null,
+      });
+    }
+    s.op(0, 'start');
+    s.devices(0);
+    const c1 = s.attempt(70);
+    s.media(110, 2000);
+    if (o.pauseAt !== undefined) s.op(o.pauseAt, 'pause');
+    s.reset(2000, c1);
+    s.event(2000, 3005);
+    s.event(2000, 1102);
+    const c = s.attempt(5000);
+    if (o.uplinkDown) {
+      // Written at once, but the link is down until 9 s: the frames arrive late.
+      s.add(5060, 'wire.firstMedia', { conn: c, type: 'video', ts: 5060 });
+      s.media(9000, 14_000);
+    } else if (o.pauseAt === undefined) s.media(5050, 14_000);
+    s.end(15_000);
+    return s.build();
+  };
+  is(
+    t,
+    reconnectRecovers,
+    build({ pauseAt: 1000 }),
+    'indeterminate',
+    'paused before the loss: no media to judge',
+  );
+  is(
+    t,
+    reconnectRecovers,
+    build({ uplinkDown: true }),
+    'pass',
+    'media written at once, delivered after the outage',
+  );
+  is(
+    t,
+    reconnectRecovers,
+    build({ downlinkOutage: [5010, 6000] }),
+    'indeterminate',
+    'the link went down while connecting',
+  );
+  is(t, reconnectRecovers, build({}), 'pass', 'no pause, no outage');
 });
 
 t.test('reconnect/single-connection/1: never two connections at a time', async (t) => {

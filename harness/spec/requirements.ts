@@ -31,7 +31,10 @@ export const REQUIREMENT_ID_PATTERN = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*\/[1-9][
 const HEADING_FORM = '### `area/topic/n` — MUST|SHOULD|INFORMATIONAL — title';
 const HEADING = /^###\s+`([^`]*)`\s+—\s+(\S+)\s+—\s+(\S.*)$/;
 const FIELD = /^- \*\*(\w+):\*\*(?:\s+(.*))?$/;
-const FIELDS = ['Seed', 'Criterion', 'Why'] as const;
+/** Every requirement has these, in this order. */
+const REQUIRED_FIELDS = ['Seed', 'Criterion', 'Why'] as const;
+/** Then optionally: how the oracle reads a rule the seed leaves open (decisions written down). */
+const FIELDS = [...REQUIRED_FIELDS, 'Interpretation'] as const;
 type FieldName = (typeof FIELDS)[number];
 const FENCE = /^\s*(```|~~~)/;
 const CONTINUATION = /^ {2,}\S/;
@@ -64,7 +67,7 @@ export function parseSpec(text: string, source = 'docs/spec.md'): Requirement[] 
     if (!draft) return;
     const d = draft;
     draft = undefined;
-    const missing = FIELDS.filter((f) => d.fields[f] === undefined || d.fields[f].text === '');
+    const missing = REQUIRED_FIELDS.filter((f) => d.fields[f] === undefined || d.fields[f].text === '');
     for (const f of missing) {
       issues.push({
         line: d.line,
@@ -101,6 +104,7 @@ export function parseSpec(text: string, source = 'docs/spec.md'): Requirement[] 
       seed: seed.text,
       criterion: d.fields.Criterion!.text,
       why: d.fields.Why!.text,
+      ...(d.fields.Interpretation ? { interpretation: d.fields.Interpretation.text } : {}),
       line: d.line,
     });
   };
@@ -160,7 +164,7 @@ export function parseSpec(text: string, source = 'docs/spec.md'): Requirement[] 
     }
     issues.push({
       line: lineNo,
-      message: `requirement ${draft.id}: expected a field line "- **Seed:**", "- **Criterion:**" or "- **Why:**", or a continuation indented by two spaces, found "${excerpt(line)}"`,
+      message: `requirement ${draft.id}: expected a field line "- **Seed:**", "- **Criterion:**", "- **Why:**" or "- **Interpretation:**", or a continuation indented by two spaces, found "${excerpt(line)}"`,
     });
   }
   finish();

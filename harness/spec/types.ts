@@ -39,6 +39,8 @@ export interface Requirement {
   criterion: string;
   /** The reason for the interpretation. */
   why: string;
+  /** How the oracle reads what the seed leaves open (optional `- **Interpretation:**`). */
+  interpretation?: string;
   /** 1-based line of the heading in the spec document. */
   line: number;
 }

@@ -6,21 +6,25 @@
 import { identifyPictureColour, type PictureColour } from '../devices/picture-colours.js';
 import type { TraceRecord } from '../sim/trace.js';
 import {
-  arrivals,
   attributeAt,
   backgroundings,
   booleanAttributeAt,
   caseEndMs,
-  firstIndexAtOrAfter,
   isVideoFrameTag,
   keepAliveMs,
   publishingIntervals,
-  pushStartAt,
   type Span,
   spanAt,
-  writeEstimate,
 } from './bitrate.js';
 import { EVENT_DEADLINE_MS } from './events.js';
+import {
+  type BackgroundWindow,
+  backgroundWindow,
+  longestGapIn,
+  pausedSpans,
+  pushRunningAt,
+} from './internal/background-window.js';
+import { writtenFrames, writtenTimes } from './internal/write-times.js';
 import {
   caseStart,
   excerpt,
@@ -156,7 +160,7 @@ export interface ServerFrame {
   arrival: number;
   ts: number;
   keyframe: boolean;
-  /** Pusher-side time: capture (push start + timestamp), at most the arrival. */
+  /** Pusher-side time from the FLV timestamp, at most the arrival (internal/write-times.ts). */
   written: number;
   colour: PictureColour | undefined;
   source: FrameSource | undefined;
@@ -219,6 +223,7 @@ export function serverFrames(trace: readonly TraceRecord[]): FrameView {
   if (cached) return cached;
   const waitingColour = servedWaitingImage(trace)?.colour;
   const tags = trace.filter(isVideoFrameTag);
+  const written = new Map(writtenFrames(trace).map((f) => [f.record, f.written]));
   const validation = trace.find((r) => r.kind === 'validation.frames');
   const runs = field(validation, 'runs');
   let decoded = Array.isArray(runs);
@@ -254,7 +259,7 @@ export function serverFrames(trace: readonly TraceRecord[]): FrameView {
       arrival,
       ts,
       keyframe: field(r, 'keyframe') === true,
-      written: writeEstimate(pushStartAt(trace, arrival), ts, arrival),
+      written: written.get(r) ?? arrival,
       colour,
       source: colour ? classifyColour(colour, waitingColour) : undefined,
       record: r,
@@ -384,40 +389,25 @@ export function audioFrameMs(trace: readonly TraceRecord[]): number {
 }
 
 /**
- * The longest gap between audio frames arriving at the server in [from, to] (the gap from `from` to the first
- * frame and from the last frame to `to` included).
+ * The longest gap between the audio frames the pusher wrote (pusher-side times, internal/write-times.ts) in
+ * a judged background window; paused spans are left out, and after a connection failure the frames lost in
+ * flight do not count as a gap.
  */
-export function longestAudioGap(
-  trace: readonly TraceRecord[],
-  from: number,
-  to: number,
-): { gap: number; at: number; frames: number } {
-  const audio = arrivals(trace, 'audio');
-  const i0 = firstIndexAtOrAfter(audio, from);
-  const i1 = firstIndexAtOrAfter(audio, to);
-  // The gap across `from` counts from the last frame before it.
-  let prev = i0 > 0 ? audio.t[i0 - 1] : from;
-  let gap = 0;
-  let at = from;
-  for (let i = i0; i < i1; i++) {
-    if (audio.t[i] - prev > gap) {
-      gap = audio.t[i] - prev;
-      at = audio.t[i];
-    }
-    prev = audio.t[i];
-  }
-  if (to - prev > gap) {
-    gap = to - prev;
-    at = to;
-  }
-  return { gap, at, frames: i1 - i0 };
+export function audioGapIn(trace: readonly TraceRecord[], w: BackgroundWindow): { gap: number; at: number } {
+  return longestGapIn(writtenTimes(trace, 'audio'), w, w.cut?.failure === true && w.until === w.cut.atMs);
+}
+
+/** " (judged until X ms: why)" when an interruption ended the judged window early, else "". */
+export function cutNote(w: BackgroundWindow): string {
+  return w.cut && w.until === w.cut.atMs ? ` (judged until ${round1(w.until)} ms: ${w.cut.why})` : '';
 }
 
 /**
  * background/mute/1: with background-mute true, the microphone is closed within E of backgrounding, audio keeps
- * arriving (gaps <= 3 frame durations) while the connection is kept, and the microphone is opened again within
- * E of the return. (The harness's AAC encoder only produces digital silence, so every decodable frame is
- * silent; decodability itself is `stream/decodable/1`.)
+ * being written (gaps <= 3 frame durations, at the pusher's side) while the connection is kept, and the
+ * microphone is opened again within E of the return. The audio is judged only while the push runs, is not
+ * paused and its connection has not failed (internal/background-window.ts). (The harness's AAC encoder only
+ * produces digital silence, so every decodable frame is silent; decodability itself is `stream/decodable/1`.)
  */
 export const backgroundMute: Check = {
   requirement: 'background/mute/1',
@@ -429,14 +419,21 @@ export const backgroundMute: Check = {
       return notApplicable('the app never went to the background with background-mute true');
     const pubs = publishingIntervals(trace);
     const mics = microphoneSessions(trace);
+    const paused = pausedSpans(trace);
     const k = keepAliveMs(trace);
     const end = caseEndMs(trace);
     const frameMs = audioFrameMs(trace);
     let judged = 0;
     let worstGap = 0;
+    const notes: string[] = [];
     for (const bg of bgs) {
       const pub = spanAt(pubs, bg.from);
       if (!pub) continue;
+      const w = backgroundWindow(trace, bg.from, Math.min(bg.to, bg.from + k - E, pub.to, end), pub.conn);
+      if (w.until <= bg.from) {
+        notes.push(`background at ${bg.from} ms not judged: ${w.cut?.why ?? 'no time left'}`);
+        continue;
+      }
       judged++;
       for (const m of runningAt(mics, bg.from)) {
         if (m.stoppedAt === undefined || m.stoppedAt > bg.from + E)
@@ -445,14 +442,26 @@ export const backgroundMute: Check = {
             { atMs: bg.from, evidence: excerpt([bg.record, m.open, m.stopped]) },
           );
       }
-      const until = Math.min(bg.to, bg.from + k - E, pub.to, end);
-      const { gap, at } = longestAudioGap(trace, bg.from, until);
+      const { gap, at } = audioGapIn(trace, w);
       worstGap = Math.max(worstGap, gap);
       if (gap > 3 * frameMs + FRAME_SLACK_MS)
         return fail(
-          `audio stopped for ${round1(gap)} ms (until ${round1(at)} ms) in the background with background-mute (at most 3 frames = ${round1(3 * frameMs)} ms)`,
-          { atMs: at, numbers: { gapMs: round1(gap), limitMs: round1(3 * frameMs) }, evidence: [bg.record] },
+          `audio stopped for ${round1(gap)} ms (until ${round1(at)} ms, pusher-side) in the background with background-mute (at most 3 frames = ${round1(3 * frameMs)} ms)${cutNote(w)}`,
+          {
+            atMs: at,
+            numbers: { gapMs: round1(gap), limitMs: round1(3 * frameMs) },
+            evidence: excerpt([bg.record, w.cut?.record]),
+          },
         );
+      if (Number.isFinite(bg.to) && !pushRunningAt(trace, bg.to)) {
+        notes.push(`the return at ${bg.to} ms was not judged: no push was running then`);
+        continue;
+      }
+      const pausedAtReturn = paused.find((p) => p.from <= bg.to && bg.to < p.to);
+      if (pausedAtReturn) {
+        notes.push(`the return at ${bg.to} ms was not judged: ${pausedAtReturn.why}`);
+        continue;
+      }
       if (Number.isFinite(bg.to) && bg.to + E <= end && !booleanAttributeAt(trace, 'muted', bg.to, false)) {
         const reopened = mics.find((m) => m.calledAt >= bg.to && m.calledAt <= bg.to + E);
         if (!reopened)
@@ -466,9 +475,12 @@ export const backgroundMute: Check = {
       }
     }
     if (judged === 0)
-      return indeterminate('the app went to the background with background-mute, but not while publishing');
+      return indeterminate(
+        `the app went to the background with background-mute, but not while publishing${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`,
+      );
     return pass(
-      `${judged} backgrounding(s) with background-mute: microphone closed within ${E} ms, audio gaps at most ${round1(worstGap)} ms (limit ${round1(3 * frameMs)}), reopened on return`,
+      `${judged} backgrounding(s) with background-mute: microphone closed within ${E} ms, audio gaps at most ${round1(worstGap)} ms (limit ${round1(3 * frameMs)}), reopened on return` +
+        (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
       { numbers: { backgroundings: judged, longestAudioGapMs: round1(worstGap) } },
     );
   },
@@ -505,7 +517,9 @@ export function connectionBreaks(
 
 /**
  * background/connection/1: from backgrounding until K − E later (or the return, if earlier), the publishing
- * connection stays: no new connect, no 1102 or -1307, no unpublish or close of it.
+ * connection stays: no new connect, no 1102 or -1307, no unpublish or close of it. The push ending (stop(),
+ * -1307, a critical error, a url change) or the connection failing (an injected reset, a kick) ends what can
+ * be judged (internal/background-window.ts): the reconnection that follows is the reconnect rules' business.
  */
 export const connectionKeptInBackground: Check = {
   requirement: 'background/connection/1',
@@ -517,22 +531,30 @@ export const connectionKeptInBackground: Check = {
     const end = caseEndMs(trace);
     let judged = 0;
     let covered = 0;
+    const notes: string[] = [];
     for (const bg of bgs) {
       const pub = spanAt(pubs, bg.from);
       if (!pub) continue;
+      const w = backgroundWindow(trace, bg.from, Math.min(bg.to, bg.from + k - E, end), pub.conn);
+      if (w.cut && w.until === w.cut.atMs)
+        notes.push(`background at ${bg.from} ms judged until ${round1(w.until)} ms: ${w.cut.why}`);
+      if (w.until <= bg.from) continue;
       judged++;
-      const until = Math.min(bg.to, bg.from + k - E, end);
-      covered = Math.max(covered, until - bg.from);
-      const brk = connectionBreaks(trace, pub.conn, bg.from, until);
+      covered = Math.max(covered, w.until - bg.from);
+      const brk = connectionBreaks(trace, pub.conn, bg.from, w.until);
       if (brk)
         return fail(
-          `${brk.what} at ${ms(brk.record)} ms, ${round1(ms(brk.record) - bg.from)} ms after backgrounding at ${bg.from} ms (the connection must be kept until ${until} ms)`,
+          `${brk.what} at ${ms(brk.record)} ms, ${round1(ms(brk.record) - bg.from)} ms after backgrounding at ${bg.from} ms (the connection must be kept until ${round1(w.until)} ms)`,
           { atMs: ms(brk.record), evidence: excerpt([bg.record, brk.record]) },
         );
     }
-    if (judged === 0) return indeterminate('the app never went to the background while publishing');
+    if (judged === 0)
+      return indeterminate(
+        `the app never went to the background while publishing${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`,
+      );
     return pass(
-      `${judged} backgrounding(s) while publishing: the same connection was kept (up to ${round1(covered / 1000)} s observed)`,
+      `${judged} backgrounding(s) while publishing: the same connection was kept (up to ${round1(covered / 1000)} s observed)` +
+        (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
       {
         numbers: { backgroundings: judged, observedMs: round1(covered) },
       },

@@ -7,13 +7,14 @@
 import type { TraceRecord } from '../sim/trace.js';
 import {
   audioFrameMs,
+  audioGapIn,
   cameraIntervalAt,
   cameraSessions,
   connectionBreaks,
+  cutNote,
   FRAME_SLACK_MS,
   frameIntervalMs,
   isCameraSource,
-  longestAudioGap,
   type ServerFrame,
   servedWaitingImage,
   serverFrames,
@@ -25,20 +26,18 @@ import {
   backgroundings,
   booleanAttributeAt,
   caseEndMs,
-  isAudioFrameTag,
-  isVideoFrameTag,
   kbpsIn,
   keepAliveMs,
   type PublishingInterval,
   publishingIntervals,
-  pushStartAt,
   type Span,
   spanAt,
   targetSeries,
   targetValuesIn,
-  writeEstimate,
 } from './bitrate.js';
 import { EVENT_DEADLINE_MS } from './events.js';
+import { backgroundWindow, interruption, longestGapIn, pushRunningAt } from './internal/background-window.js';
+import { writtenFrames, writtenTimes } from './internal/write-times.js';
 import {
   eventsWithCode,
   excerpt,
@@ -154,7 +153,8 @@ function episodes(trace: readonly TraceRecord[]): Episode[] {
   const out: Episode[] = [];
   for (const bg of backgroundings(trace)) {
     const pub = spanAt(pubs, bg.from);
-    if (pub) out.push({ bg, pub, image: imageStatusAt(trace, bg.from) });
+    // A connection still tearing down after stop() is not a push in the background.
+    if (pub && pushRunningAt(trace, bg.from)) out.push({ bg, pub, image: imageStatusAt(trace, bg.from) });
   }
   return out;
 }
@@ -165,47 +165,11 @@ function noEpisode(trace: readonly TraceRecord[], wanted: string): Outcome {
   return indeterminate(`no backgrounding ${wanted}`);
 }
 
-/** Media frames (audio and video, no sequence headers) with their pusher-side time estimate. */
+/** Media frames (audio and video, no sequence headers) with their pusher-side time (internal/write-times.ts). */
 function mediaWrites(
   trace: readonly TraceRecord[],
 ): { arrival: number; written: number; record: TraceRecord }[] {
-  return trace
-    .filter((r) => isVideoFrameTag(r) || isAudioFrameTag(r))
-    .map((r) => {
-      const arrival = ms(r);
-      return {
-        arrival,
-        written: writeEstimate(pushStartAt(trace, arrival), num(r, 'ts') ?? 0, arrival),
-        record: r,
-      };
-    });
-}
-
-/** Longest gap between media frames arriving in [from, to] (edges included). */
-function longestMediaGap(
-  trace: readonly TraceRecord[],
-  from: number,
-  to: number,
-): { gap: number; at: number } {
-  const media = arrivals(trace, 'media');
-  let prev = from;
-  for (const t of media.t) if (t < from) prev = t;
-  let gap = 0;
-  let at = from;
-  for (const t of media.t) {
-    if (t < from) continue;
-    if (t > to) break;
-    if (t - prev > gap) {
-      gap = t - prev;
-      at = t;
-    }
-    prev = t;
-  }
-  if (to - prev > gap) {
-    gap = to - prev;
-    at = to;
-  }
-  return { gap, at };
+  return writtenFrames(trace);
 }
 
 /** Waiting-image frames of one episode (arrival in [from, to)). */
@@ -222,6 +186,8 @@ function keepAliveEnd(trace: readonly TraceRecord[], ep: Episode): Outcome | und
   const tK = ep.bg.from + k;
   const end = caseEndMs(trace);
   if (ep.bg.to < tK || end < tK + 2000) return undefined;
+  // The push ended or its connection failed before the keep-alive's end: nothing of it to judge.
+  if (interruption(trace, ep.bg.from, tK + 2000, ep.pub.conn)) return undefined;
   const limitUntil = Math.min(ep.bg.to, end);
   const late = mediaWrites(trace).find((m) => m.written > tK + E && m.arrival < ep.bg.to);
   if (late)
@@ -302,15 +268,31 @@ function fallbackBehaviour(trace: readonly TraceRecord[], ep: Episode): Outcome 
         evidence: excerpt([ep.bg.record, ...video.slice(0, 5).map((f) => f.record)]),
       },
     );
-  const until = Math.min(ep.bg.to, ep.bg.from + k - E, ep.pub.to, end);
+  const kept = backgroundWindow(trace, ep.bg.from, Math.min(ep.bg.to, ep.bg.from + k - E, end), ep.pub.conn);
+  const audioWindow = backgroundWindow(
+    trace,
+    ep.bg.from,
+    Math.min(ep.bg.to, ep.bg.from + k - E, ep.pub.to, end),
+    ep.pub.conn,
+  );
+  const until = audioWindow.until;
+  if (kept.until <= ep.bg.from)
+    return indeterminate(`background at ${ep.bg.from} ms: ${kept.cut?.why ?? 'nothing left to judge'}`, {
+      atMs: ep.bg.from,
+      evidence: excerpt([ep.bg.record, kept.cut?.record]),
+    });
   const frameMs = audioFrameMs(trace);
-  const { gap, at } = longestAudioGap(trace, ep.bg.from, until);
+  const { gap, at } = audioGapIn(trace, audioWindow);
   if (gap > 3 * frameMs + FRAME_SLACK_MS)
     return fail(
-      `audio stopped for ${round1(gap)} ms (until ${round1(at)} ms) in the background without a waiting image (at most 3 frames = ${round1(3 * frameMs)} ms)`,
-      { atMs: at, numbers: { gapMs: round1(gap) }, evidence: [ep.bg.record] },
+      `audio stopped for ${round1(gap)} ms (until ${round1(at)} ms, pusher-side) in the background without a waiting image (at most 3 frames = ${round1(3 * frameMs)} ms)${cutNote(audioWindow)}`,
+      {
+        atMs: at,
+        numbers: { gapMs: round1(gap) },
+        evidence: excerpt([ep.bg.record, audioWindow.cut?.record]),
+      },
     );
-  const brk = connectionBreaks(trace, ep.pub.conn, ep.bg.from, Math.min(ep.bg.to, ep.bg.from + k - E, end));
+  const brk = connectionBreaks(trace, ep.pub.conn, ep.bg.from, kept.until);
   if (brk)
     return fail(`${brk.what} at ${ms(brk.record)} ms in the background (the connection must be kept)`, {
       atMs: ms(brk.record),
@@ -320,7 +302,7 @@ function fallbackBehaviour(trace: readonly TraceRecord[], ep: Episode): Outcome 
   if (keep && keep.status !== 'pass') return keep;
   return pass(
     `background at ${ep.bg.from} ms without a usable image (${ep.image.detail}): no video after ${round1(limit)} ms, ` +
-      `audio gaps at most ${round1(gap)} ms, same connection${keep ? `; ${keep.summary}` : ''}`,
+      `audio gaps at most ${round1(gap)} ms, same connection${cutNote(kept)}${keep ? `; ${keep.summary}` : ''}`,
     {
       atMs: ep.bg.from,
       numbers: {
@@ -556,17 +538,23 @@ export const keepAliveHolds: Check = {
         short++;
         continue;
       }
-      const { gap, at } = longestMediaGap(trace, ep.bg.from, horizon);
+      const w = backgroundWindow(trace, ep.bg.from, horizon, ep.pub.conn);
+      if (w.until <= ep.bg.from) {
+        short++;
+        continue;
+      }
+      const failed = w.cut?.failure === true && w.until === w.cut.atMs;
+      const { gap, at } = longestGapIn(writtenTimes(trace, 'media'), w, failed);
       if (gap > 2000)
         return fail(
-          `no media from ${round1(at - gap)} to ${round1(at)} ms (${round1(gap)} ms) in the background since ${ep.bg.from} ms (K = ${k}; gaps <= 2000 ms until K − E)`,
+          `no media written from ${round1(at - gap)} to ${round1(at)} ms (${round1(gap)} ms, pusher-side) in the background since ${ep.bg.from} ms (K = ${k}; gaps <= 2000 ms until K − E)${cutNote(w)}`,
           {
             atMs: at,
             numbers: { gapMs: round1(gap) },
-            evidence: [ep.bg.record],
+            evidence: excerpt([ep.bg.record, w.cut?.record]),
           },
         );
-      const brk = connectionBreaks(trace, ep.pub.conn, ep.bg.from, horizon);
+      const brk = connectionBreaks(trace, ep.pub.conn, ep.bg.from, w.until);
       if (brk)
         return fail(`${brk.what} at ${ms(brk.record)} ms, before the keep-alive's ${horizon} ms`, {
           atMs: ms(brk.record),
@@ -575,7 +563,7 @@ export const keepAliveHolds: Check = {
       const wi = view.decoded ? waitingFrames(view.frames, ep.bg.from, ep.bg.to) : [];
       const seen = wi.length > 0 ? wi[wi.length - 1].arrival - wi[0].arrival : 0;
       rows.push(
-        `background at ${ep.bg.from} ms: media until ${round1(horizon)} ms, longest gap ${round1(gap)} ms, same connection` +
+        `background at ${ep.bg.from} ms: media until ${round1(w.until)} ms, longest gap ${round1(gap)} ms, same connection${cutNote(w)}` +
           (wi.length > 0 ? `; waiting image seen for ${round1(seen / 1000)} s (${wi.length} frames)` : ''),
       );
       numbers = {
@@ -585,7 +573,9 @@ export const keepAliveHolds: Check = {
       };
     }
     if (rows.length === 0)
-      return indeterminate(`the case ended before K − E (${k - E} ms) after ${short} backgrounding(s)`);
+      return indeterminate(
+        `the case ended before K − E (${k - E} ms), or the push ended or its connection failed at once, after ${short} backgrounding(s)`,
+      );
     return pass(rows.join('; '), { numbers });
   },
 };
@@ -622,8 +612,15 @@ export const resumeBeforeKeepAlive: Check = {
     const cams = cameraSessions(trace);
     const rows: string[] = [];
     let numbers: Record<string, number> = {};
+    let skipped = 0;
     for (const ep of eps) {
       const tf = ep.bg.to;
+      const cut = interruption(trace, ep.bg.from, tf + 2000, ep.pub.conn);
+      if (cut) {
+        rows.push(`return at ${tf} ms not judged: ${cut.why}`);
+        skipped++;
+        continue;
+      }
       const brk = connectionBreaks(trace, ep.pub.conn, ep.bg.from, tf + 2000);
       if (brk)
         return fail(
@@ -672,6 +669,7 @@ export const resumeBeforeKeepAlive: Check = {
         firstCameraFrameAfterMs: round1(first.arrival - tf),
       };
     }
+    if (skipped === eps.length) return indeterminate(rows.join('; '));
     return pass(rows.join('; ') || 'returned before K with the camera disabled: same connection kept', {
       numbers,
     });

@@ -1,0 +1,185 @@
+import type { TraceRecord } from '../../sim/trace.js';
+import { ms, str } from '../trace-query.js';
+import { MEDIA_DEADLINE_MS } from './deadlines.js';
+import { connectionFailure, type PushModel, pushModel } from './push-model.js';
+
+/**
+ * The part of one background episode in which the background rules (`background/*`, `waiting-image/*`) can
+ * be judged. The rules hold "while the connection is kept", and a push can lose that precondition without
+ * any fault of the pusher's:
+ * - the push ends: stop() (the user's choice), -1307, a critical error, a url change;
+ * - the publishing connection fails: an injected reset, a server kick or close, a refused stream (the
+ *   failure's instant, as push-model reads it, or the kick's when earlier);
+ * and media is not expected while the push is paused (pause() until resume() + 2 s, `operations/pause/1`,
+ * `operations/resume/1`). Times in ms.
+ */
+export interface Cut {
+  atMs: number;
+  /** Why the episode stopped being judged there, for evidence ("stop() at 21400 ms"). */
+  why: string;
+  /** The connection failed (frames in flight were lost: the trailing gap cannot be judged). */
+  failure: boolean;
+  record?: TraceRecord;
+}
+
+export interface BackgroundWindow {
+  from: number;
+  /** The end of the judged part: the nominal end, or the cut's instant when earlier. */
+  until: number;
+  /** What ended it before the nominal end, if anything. */
+  cut?: Cut;
+  /** Spans where no media is expected (paused), clipped to [from, until]. */
+  quiet: { from: number; to: number; why: string }[];
+}
+
+const modelCache = new WeakMap<readonly TraceRecord[], PushModel>();
+
+function model(trace: readonly TraceRecord[]): PushModel {
+  let m = modelCache.get(trace);
+  if (!m) {
+    m = pushModel(trace);
+    modelCache.set(trace, m);
+  }
+  return m;
+}
+
+const PUSH_END: Record<string, string> = {
+  stop: 'stop()',
+  exhausted: '-1307',
+  critical: 'a critical error',
+  'url-change': 'a url change',
+};
+
+/**
+ * The earliest instant in (from, to) at which the push running at `from` ended or the publishing connection
+ * `wireConn` (wire tap numbering) failed; undefined when neither happened.
+ */
+export function interruption(
+  trace: readonly TraceRecord[],
+  from: number,
+  to: number,
+  wireConn: number | undefined,
+): Cut | undefined {
+  const m = model(trace);
+  const cuts: Cut[] = [];
+  const push = m.pushAt(from);
+  if (!push) return { atMs: from, why: 'no push was active (stopped or ended before)', failure: false };
+  if (push.endCause !== 'case-end' && push.endMs < to)
+    cuts.push({
+      atMs: push.endMs,
+      why: `the push ended at ${push.endMs} ms (${PUSH_END[push.endCause] ?? push.endCause})`,
+      failure: false,
+      record: push.endRecord,
+    });
+  const c = m.connections.find((x) => x.wireConn === wireConn);
+  if (c) {
+    // A publishing connection was established: only its end by the server or the network is a failure here
+    // (a trace without the connect's outcome must not look like a connect timeout).
+    const f = connectionFailure(c, m.caseEndMs);
+    if (f && (f.kind === 'socket' || f.kind === 'server-close') && f.atMs < to)
+      cuts.push({
+        atMs: f.atMs,
+        why: `connection ${wireConn} failed at ${f.atMs} ms (${f.kind})`,
+        failure: true,
+        record: f.record,
+      });
+    const kick = c.records.find((r) => r.kind === 'server.kick' || r.kind === 'server.reject');
+    if (kick && ms(kick) < to)
+      cuts.push({
+        atMs: ms(kick),
+        why: `the server ended connection ${wireConn} at ${ms(kick)} ms (${kick.kind}${str(kick, 'reason') ? `: ${str(kick, 'reason')}` : ''})`,
+        failure: true,
+        record: kick,
+      });
+  }
+  cuts.sort((a, b) => a.atMs - b.atMs);
+  return cuts[0];
+}
+
+/** The push running at `t` (push-model), if any. */
+export function pushRunningAt(
+  trace: readonly TraceRecord[],
+  t: number,
+): { startMs: number; endMs: number } | undefined {
+  return model(trace).pushAt(t);
+}
+
+/** Paused spans of the push: pause() call to resume() call + 2 s (media may take that long to return). */
+export function pausedSpans(trace: readonly TraceRecord[]): { from: number; to: number; why: string }[] {
+  const out: { from: number; to: number; why: string }[] = [];
+  let from: number | undefined;
+  for (const o of model(trace).ops) {
+    if (o.ok === false) continue;
+    if (o.op === 'pause' && from === undefined) from = o.callMs;
+    else if ((o.op === 'resume' || o.op === 'stop' || o.op === 'start') && from !== undefined) {
+      const extra = o.op === 'resume' ? MEDIA_DEADLINE_MS : 0;
+      out.push({ from, to: o.callMs + extra, why: `paused from ${from} ms (${o.op}() at ${o.callMs} ms)` });
+      from = undefined;
+    }
+  }
+  if (from !== undefined) out.push({ from, to: Number.POSITIVE_INFINITY, why: `paused from ${from} ms` });
+  return out;
+}
+
+/** The judged window of a background episode from `from` to the nominal end `to` on connection `wireConn`. */
+export function backgroundWindow(
+  trace: readonly TraceRecord[],
+  from: number,
+  to: number,
+  wireConn: number | undefined,
+): BackgroundWindow {
+  const cut = interruption(trace, from, to, wireConn);
+  const until = cut ? Math.max(from, Math.min(to, cut.atMs)) : to;
+  const quiet = pausedSpans(trace)
+    .filter((p) => p.from < until && p.to > from)
+    .map((p) => ({ from: Math.max(p.from, from), to: Math.min(p.to, until), why: p.why }));
+  return { from, until, cut, quiet };
+}
+
+/**
+ * The longest gap between the instants `times` (sorted or not) inside a window, leaving out the quiet spans:
+ * the gap across the window's start counts from the last instant before it; a gap that touches a quiet span
+ * counts only from the span's end; the trailing gap to the window's end counts unless `openEnd` (a failure
+ * lost the frames in flight).
+ */
+export function longestGapIn(
+  times: readonly number[],
+  w: { from: number; until: number; quiet: readonly { from: number; to: number }[] },
+  openEnd = false,
+): { gap: number; at: number; count: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  // Judged segments: [from, until] minus the quiet spans.
+  const segments: { a: number; b: number; afterQuiet: boolean }[] = [];
+  let a = w.from;
+  let afterQuiet = false;
+  for (const q of [...w.quiet].sort((x, y) => x.from - y.from)) {
+    if (q.from > a) segments.push({ a, b: q.from, afterQuiet });
+    a = Math.max(a, q.to);
+    afterQuiet = true;
+  }
+  if (a < w.until) segments.push({ a, b: w.until, afterQuiet });
+  let gap = 0;
+  let at = w.from;
+  let count = 0;
+  for (const [i, s] of segments.entries()) {
+    let prev = s.a;
+    if (!s.afterQuiet) for (const t of sorted) if (t < s.a) prev = t;
+    for (const t of sorted) {
+      if (t < s.a) continue;
+      if (t > s.b) break;
+      count++;
+      if (t - prev > gap) {
+        gap = t - prev;
+        at = t;
+      }
+      prev = t;
+    }
+    // The end of a segment before a quiet span is the pause call: the pusher had media until then.
+    const last = i === segments.length - 1;
+    if (!(last && openEnd) && s.b - prev > gap) {
+      gap = s.b - prev;
+      at = s.b;
+    }
+  }
+  return { gap, at, count };
+}

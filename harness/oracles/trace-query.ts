@@ -1,4 +1,5 @@
 import type { TraceRecord, TraceValue } from '../sim/trace.js';
+import { memoByTrace } from './internal/memo-by-trace.js';
 import type { Outcome } from './types.js';
 
 /**
@@ -7,10 +8,25 @@ import type { Outcome } from './types.js';
  */
 export const ms = (r: TraceRecord): number => r.t / 1000;
 
+/** Records by kind, built once per trace: every check filters the same trace many times. */
+const byKind = memoByTrace((trace) => {
+  const index = new Map<string, TraceRecord[]>();
+  for (const r of trace) {
+    const list = index.get(r.kind);
+    if (list === undefined) index.set(r.kind, [r]);
+    else list.push(r);
+  }
+  return index;
+});
+
+/** Records of a kind (a name or a pattern), in trace order. A fresh array: the caller may change it. */
 export function ofKind(trace: readonly TraceRecord[], kind: string | RegExp): TraceRecord[] {
-  return typeof kind === 'string'
-    ? trace.filter((r) => r.kind === kind)
-    : trace.filter((r) => kind.test(r.kind));
+  const index = byKind(trace);
+  if (typeof kind === 'string') return index.get(kind)?.slice() ?? [];
+  const kinds = [...index.keys()].filter((k) => kind.test(k));
+  if (kinds.length === 0) return [];
+  if (kinds.length === 1) return index.get(kinds[0])!.slice();
+  return trace.filter((r) => kind.test(r.kind));
 }
 
 export function firstOf(

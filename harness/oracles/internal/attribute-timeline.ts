@@ -1,5 +1,6 @@
 import type { TraceRecord, TraceValue } from '../../sim/trace.js';
 import { caseStart, field, ms, ofKind } from '../trace-query.js';
+import { memoByTrace } from './memo-by-trace.js';
 
 /**
  * The attributes in force at any instant, resolved the way docs/spec.md says a pusher must resolve them
@@ -180,7 +181,7 @@ export interface AttributeTimeline {
 }
 
 /** Attributes from `case.start` (creation) and every `pusher.attributes` record. */
-export function attributeTimeline(trace: readonly TraceRecord[]): AttributeTimeline {
+function buildAttributeTimeline(trace: readonly TraceRecord[]): AttributeTimeline {
   const start = caseStart(trace);
   const changes: AttributeChange[] = [];
   const make = (
@@ -252,3 +253,6 @@ export function parsePushUrl(url: string): PushUrl | undefined {
   const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
   return { host, port, app: parts.slice(0, -1).join('/'), stream: parts[parts.length - 1], isIp };
 }
+
+/** Memoised per trace (see memo-by-trace.ts): every check of a case shares one. */
+export const attributeTimeline = memoByTrace(buildAttributeTimeline);

@@ -1,5 +1,6 @@
 import type { TraceRecord, TraceValue } from '../../sim/trace.js';
 import { field, ms, num, ofKind, str } from '../trace-query.js';
+import { memoByTrace } from './memo-by-trace.js';
 
 export type DeviceName = 'camera' | 'microphone' | 'videoEncoder' | 'audioEncoder';
 
@@ -64,7 +65,7 @@ function argsOf(r: TraceRecord): Record<string, TraceValue> {
   return a && typeof a === 'object' && !Array.isArray(a) ? a : {};
 }
 
-export function deviceLog(trace: readonly TraceRecord[]): DeviceLog {
+function buildDeviceLog(trace: readonly TraceRecord[]): DeviceLog {
   const handles: DeviceHandle[] = [];
   const byKey = new Map<string, DeviceHandle>();
   const failedOpens: FailedOpen[] = [];
@@ -152,3 +153,6 @@ export function encoderTargets(
   }
   return out;
 }
+
+/** Memoised per trace (see memo-by-trace.ts): every check of a case shares one. */
+export const deviceLog = memoByTrace(buildDeviceLog);

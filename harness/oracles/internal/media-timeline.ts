@@ -1,5 +1,6 @@
 import type { TraceRecord, TraceValue } from '../../sim/trace.js';
 import { field, firstOf, ms, num, ofKind, str } from '../trace-query.js';
+import { memoByTrace } from './memo-by-trace.js';
 
 /**
  * What arrived at the server (the observer's FLV timeline), with arrival times, and what the pusher wrote
@@ -63,7 +64,7 @@ export interface MediaTimeline {
   decoded?: DecodedFrame[];
 }
 
-export function mediaTimeline(trace: readonly TraceRecord[]): MediaTimeline {
+function buildMediaTimeline(trace: readonly TraceRecord[]): MediaTimeline {
   const link = firstOf(trace, 'net.link', (r) => str(r, 'link') === 'uplink');
   const delayMs = ((num(link, 'delayUs') ?? 0) + (num(link, 'jitterUs') ?? 0)) / 1000;
   const capacity = uplinkCapacity(trace);
@@ -198,3 +199,6 @@ export function receivedKbps(tags: readonly ServerTag[], a: number, b: number): 
   for (const g of tags) if (g.t >= a && g.t < b) bytes += g.size;
   return b > a ? (8 * bytes) / (b - a) : 0;
 }
+
+/** Memoised per trace (see memo-by-trace.ts): every check of a case shares one. */
+export const mediaTimeline = memoByTrace(buildMediaTimeline);

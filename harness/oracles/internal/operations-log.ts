@@ -1,5 +1,6 @@
 import type { TraceRecord, TraceValue } from '../../sim/trace.js';
 import { field, ms, num, ofKind, str } from '../trace-query.js';
+import { memoByTrace } from './memo-by-trace.js';
 
 /** One operation call and its settlement (`pusher.op` records). Times in ms. */
 export interface Operation {
@@ -18,7 +19,7 @@ export interface Operation {
   results: TraceRecord[];
 }
 
-export function operations(trace: readonly TraceRecord[]): Operation[] {
+function buildOperations(trace: readonly TraceRecord[]): Operation[] {
   const byId = new Map<number, Operation>();
   const out: Operation[] = [];
   for (const r of ofKind(trace, 'pusher.op')) {
@@ -54,3 +55,6 @@ export function operations(trace: readonly TraceRecord[]): Operation[] {
   }
   return out;
 }
+
+/** Memoised per trace (see memo-by-trace.ts): every check of a case shares one. */
+export const operations = memoByTrace(buildOperations);

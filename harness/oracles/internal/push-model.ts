@@ -6,6 +6,7 @@ import {
   type PushUrl,
   parsePushUrl,
 } from './attribute-timeline.js';
+import { memoByTrace } from './memo-by-trace.js';
 import { type Operation, operations } from './operations-log.js';
 
 /**
@@ -142,7 +143,7 @@ export interface PushModel {
   pushOfSeq(seq: number): Push | undefined;
 }
 
-export function pusherEvents(trace: readonly TraceRecord[]): PusherEvent[] {
+function buildPusherEvents(trace: readonly TraceRecord[]): PusherEvent[] {
   return ofKind(trace, 'pusher.event').map((r) => ({
     t: ms(r),
     seq: r.seq,
@@ -286,7 +287,7 @@ function boolOf(v: unknown): boolean {
 }
 
 /** Build the push model of a trace (pure; cheap enough to rebuild per check). */
-export function pushModel(trace: readonly TraceRecord[]): PushModel {
+function buildPushModel(trace: readonly TraceRecord[]): PushModel {
   const attributes = attributeTimeline(trace);
   const ops = operations(trace);
   const opByCallSeq = new Map(ops.map((o) => [o.call.seq, o]));
@@ -486,3 +487,9 @@ export function matchInOrder<C extends { t: number; seq: number }, F extends { t
   });
   return { matched, unused: effects.filter((e) => !used.has(e)) };
 }
+
+/** Memoised per trace (see memo-by-trace.ts): every check of a case shares one. */
+export const pushModel = memoByTrace(buildPushModel);
+
+/** Memoised per trace (see memo-by-trace.ts): every check of a case shares one. */
+export const pusherEvents = memoByTrace(buildPusherEvents);

@@ -2,6 +2,7 @@ import type { TraceRecord } from '../sim/trace.js';
 import { EVENT_DEADLINE_MS, MEDIA_DEADLINE_MS } from './internal/deadlines.js';
 import { type DeviceHandle, deviceLog } from './internal/device-handles.js';
 import { mediaTimeline, uplinkCapacity } from './internal/media-timeline.js';
+import { pauseSpans } from './internal/pause-spans.js';
 import {
   type Attempt,
   appStateAt,
@@ -915,6 +916,43 @@ interface PoorInterval {
   minBitrate: number;
 }
 
+/** A span in which the pusher pushes no camera video (its rate need not reach min-bitrate), ms. */
+interface QuietSpan {
+  from: number;
+  to: number;
+  why: string;
+}
+
+/**
+ * Where the pusher is not pushing camera video: paused (pause() to resume()), in the background (a waiting
+ * image or nothing), or with the camera disabled (`enable-camera` false: black frames below min-bitrate).
+ * There min-bitrate is not what the pusher needs to carry, so "even min-bitrate does not fit" says nothing
+ * (events/net-busy/1, /2).
+ */
+function noCameraVideo(trace: readonly TraceRecord[], m: PushModel): QuietSpan[] {
+  const out: QuietSpan[] = pauseSpans(trace).map((p) => ({ from: p.fromMs, to: p.toMs, why: 'paused' }));
+  let bg: number | undefined;
+  for (const r of ofKind(trace, 'app.state')) {
+    const state = str(r, 'state');
+    if (state === 'background' && bg === undefined) bg = ms(r);
+    else if (state !== 'background' && bg !== undefined) {
+      out.push({ from: bg, to: ms(r), why: 'in the background' });
+      bg = undefined;
+    }
+  }
+  if (bg !== undefined) out.push({ from: bg, to: Number.POSITIVE_INFINITY, why: 'in the background' });
+  let off: number | undefined;
+  for (const c of m.attributes.changes) {
+    if (!c.after.enableCamera && off === undefined) off = c.t;
+    else if (c.after.enableCamera && off !== undefined) {
+      out.push({ from: off, to: c.t, why: 'the camera disabled' });
+      off = undefined;
+    }
+  }
+  if (off !== undefined) out.push({ from: off, to: Number.POSITIVE_INFINITY, why: 'the camera disabled' });
+  return out;
+}
+
 /**
  * Publishing intervals where `V(t) = C(t) − A < factor x min-bitrate` holds (A: the received audio rate
  * over the publishing interval). `undefined` when the capacity is unknown somewhere in a publishing interval.
@@ -923,6 +961,7 @@ function capacityIntervals(
   trace: readonly TraceRecord[],
   m: PushModel,
   predicate: (v: number, min: number) => boolean,
+  quiet: readonly QuietSpan[] = [],
 ): PoorInterval[] | undefined {
   const capacity = uplinkCapacity(trace);
   const media = mediaTimeline(trace);
@@ -931,6 +970,7 @@ function capacityIntervals(
   const boundaries = [
     ...segments.map((s) => (typeof s.atUs === 'number' ? s.atUs / 1000 : 0)),
     ...m.attributes.changes.map((c) => c.t),
+    ...quiet.flatMap((q) => [q.from, q.to]),
   ];
   const out: PoorInterval[] = [];
   for (const c of m.connections) {
@@ -942,6 +982,7 @@ function capacityIntervals(
     const a = (8 * audio) / (to - from);
     const cuts = [from, ...boundaries.filter((b) => b > from && b < to), to].sort((x, y) => x - y);
     for (let i = 0; i + 1 < cuts.length; i++) {
+      if (quiet.some((q) => q.from <= cuts[i] && cuts[i] < q.to)) continue;
       const c0 = capacity(cuts[i]);
       if (c0 === undefined) return undefined;
       const min = m.attributes.at(cuts[i]).minBitrate;
@@ -959,11 +1000,18 @@ export const netBusyWarned: Check = {
   requirement: 'events/net-busy/1',
   evaluate(trace) {
     const m = pushModel(trace);
-    const poor = capacityIntervals(trace, m, (v, min) => v < 0.9 * min);
+    const quiet = noCameraVideo(trace, m);
+    const poor = capacityIntervals(trace, m, (v, min) => v < 0.9 * min, quiet);
     if (poor === undefined) return indeterminate('the uplink capacity is not known while publishing');
     const long = poor.filter((p) => p.to - p.from >= 10_000);
-    if (long.length === 0)
+    if (long.length === 0) {
+      const all = capacityIntervals(trace, m, (v, min) => v < 0.9 * min) ?? [];
+      if (all.some((p) => p.to - p.from >= 10_000))
+        return indeterminate(
+          `the capacity stayed below 0.9 x min-bitrate for 10 s only while no camera video was pushed (${[...new Set(quiet.map((q) => q.why))].join(', ')})`,
+        );
       return notApplicable('the capacity never stayed below 0.9 x min-bitrate for 10 s while publishing');
+    }
     for (const p of long) {
       const warn = m.events.find((e) => e.code === 1101 && e.t >= p.from && e.t <= p.from + 10_000);
       if (!warn)
@@ -1001,7 +1049,7 @@ export const netBusyPace: Check = {
           },
         );
     }
-    const poor = capacityIntervals(trace, m, (v, min) => v < 0.9 * min) ?? [];
+    const poor = capacityIntervals(trace, m, (v, min) => v < 0.9 * min, noCameraVideo(trace, m)) ?? [];
     let judged = 0;
     for (const p of poor) {
       const inside = warns.filter((e) => e.t >= p.from && e.t <= p.to);

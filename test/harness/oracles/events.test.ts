@@ -378,6 +378,7 @@ function busyTrace(
   steps: { atUs: number; kbps: number }[],
   warnings: number[],
   until = 30_000,
+  quiet: { pauseAt?: number; resumeAt?: number; backgroundAt?: number; cameraOffAt?: number } = {},
 ): TraceRecord[] {
   const s = new Story().begin({ url: 'rtmp://media.lpc.test/live/s1' });
   s.add(0, 'net.link', { link: 'uplink', segments: steps, delayUs: 0, jitterUs: 0 });
@@ -385,6 +386,10 @@ function busyTrace(
   s.devices(0);
   s.attempt(70);
   s.media(110, until);
+  if (quiet.pauseAt !== undefined) s.op(quiet.pauseAt, 'pause');
+  if (quiet.resumeAt !== undefined) s.op(quiet.resumeAt, 'resume');
+  if (quiet.backgroundAt !== undefined) s.app(quiet.backgroundAt, 'background');
+  if (quiet.cameraOffAt !== undefined) s.attributes(quiet.cameraOffAt, { enableCamera: false });
   for (const w of warnings) s.event(w, 1101);
   s.end(until);
   return s.build();
@@ -415,6 +420,45 @@ t.test(
     );
   },
 );
+
+t.test('events/net-busy/1, /2: not judged while no camera video is pushed', async (t) => {
+  const poor = [
+    { atUs: 0, kbps: 2000 },
+    { atUs: 2_000_000, kbps: 100 },
+  ];
+  // Paused at 1 s for the rest of the case: the pusher sends nothing, so it cannot see the poor link.
+  is(t, netBusyWarned, busyTrace(poor, [], 30_000, { pauseAt: 1000 }), 'indeterminate', 'paused');
+  is(t, netBusyWarned, busyTrace(poor, [], 30_000, { backgroundAt: 1000 }), 'indeterminate', 'background');
+  is(
+    t,
+    netBusyWarned,
+    busyTrace(poor, [], 30_000, { cameraOffAt: 1000 }),
+    'indeterminate',
+    'camera disabled',
+  );
+  is(
+    t,
+    netBusyPace,
+    busyTrace(poor, [5000, 29_000], 30_000, { pauseAt: 5500 }),
+    'pass',
+    'paused: 24 s apart is no gap',
+  );
+  // Resumed at 8 s: the 10 s run from the resume, 1101 due by 18 s.
+  is(
+    t,
+    netBusyWarned,
+    busyTrace(poor, [15_000], 30_000, { pauseAt: 1000, resumeAt: 8000 }),
+    'pass',
+    'warned 7 s after the resume',
+  );
+  is(
+    t,
+    netBusyWarned,
+    busyTrace(poor, [], 30_000, { pauseAt: 1000, resumeAt: 8000 }),
+    'fail',
+    'no warning after the resume',
+  );
+});
 
 t.test('events/critical/1: a critical error closes everything and nothing follows', async (t) => {
   const build = (o: { leak?: boolean; later?: boolean }) => {

@@ -3,9 +3,20 @@ import { exhaustionPoint, publishingAt } from './events.js';
 import { parsePushUrl } from './internal/attribute-timeline.js';
 import { EVENT_DEADLINE_MS, MEDIA_DEADLINE_MS } from './internal/deadlines.js';
 import { deviceLog } from './internal/device-handles.js';
-import { identifyColour, mediaTimeline } from './internal/media-timeline.js';
+import {
+  identifyColour,
+  type MediaTimeline,
+  mediaTimeline,
+  type ServerTag,
+} from './internal/media-timeline.js';
 import type { Operation } from './internal/operations-log.js';
 import { appStateAt, type Push, type PushModel, pushModel } from './internal/push-model.js';
+import {
+  firstDeliveryHandedOverAfter,
+  pusherCloseBy,
+  stalledAt,
+  uplinkOf,
+} from './internal/uplink-handover.js';
 import {
   caseStart,
   excerpt,
@@ -50,6 +61,31 @@ function networkRecords(trace: readonly TraceRecord[], fromSeq: number, toSeq: n
       r.seq < toSeq &&
       (r.kind === 'net.connect' || (r.kind === 'net.dns.query' && str(r, 'via') !== 'httpdns')),
   );
+}
+
+/**
+ * A media tag the pusher provably wrote after `d` on the connection `netConn`, arriving at the server
+ * before the record `untilSeq` (after `fromSeq`): it arrived after the first delivery of bytes handed to
+ * the link after `d`, and the sender was not blocked at `d` (else those bytes may be its backlog, written
+ * earlier). The first tag after that instant may have begun before `d`; the second cannot. Without the
+ * link's records in the trace, any media tag arriving after `d`.
+ */
+function mediaWrittenAfter(
+  trace: readonly TraceRecord[],
+  media: MediaTimeline,
+  netConn: number,
+  d: number,
+  untilSeq: number,
+  fromSeq: number,
+): ServerTag | undefined {
+  const u = uplinkOf(trace, netConn);
+  const inWindow = (g: ServerTag) => g.type !== 'script' && g.record.seq > fromSeq && g.record.seq < untilSeq;
+  // A trace without the link's records: only the arrival is known.
+  if (u.sends.length === 0) return media.tags.find((g) => inWindow(g) && g.t > d);
+  if (stalledAt(u, d)) return undefined;
+  const from = firstDeliveryHandedOverAfter(u, d);
+  if (from === undefined) return undefined;
+  return media.tags.filter((g) => inWindow(g) && g.t > from)[1];
 }
 
 /** The op settled within `within` ms. */
@@ -258,6 +294,7 @@ export const stopEndsCleanly: Check = {
         conn: liveConnection(p, p.endMs, p.endSeq)!,
       }));
     if (stops.length === 0) return notApplicable('no stop() while publishing');
+    const unjudged: string[] = [];
     for (const { p, o, conn } of stops) {
       const t = o.callMs;
       const nextSeq = m.pushes[p.index + 1]?.startSeq ?? Number.POSITIVE_INFINITY;
@@ -282,11 +319,18 @@ export const stopEndsCleanly: Check = {
             ]),
           },
         );
-      if (conn.endMs === undefined || conn.endMs > t + E)
-        return fail(`stop() at ${t} ms: connection ${conn.conn} was not closed within ${E} ms`, {
-          atMs: t,
-          evidence: excerpt([o.call, conn.connect]),
-        });
+      // The close is the pusher's FIN as it left the pusher (not its arrival through a congested link).
+      const wireClose = conn.records.find((r) => r.kind === 'wire.close' && r.seq > o.call.seq);
+      const closed = pusherCloseBy(trace, conn.conn, o.call.seq, t + E, wireClose);
+      if (closed.status === 'late' || closed.status === 'open')
+        return fail(
+          `stop() at ${t} ms: connection ${conn.conn} was not closed within ${E} ms${closed.status === 'late' ? `: ${closed.how}` : ''}`,
+          {
+            atMs: t,
+            evidence: excerpt([o.call, conn.connect, ...closed.evidence]),
+          },
+        );
+      if (closed.status === 'unknown') unjudged.push(`stop() at ${t} ms: the close: ${closed.why}`);
       const leak = log.handles.find(
         (h) =>
           h.open.seq < nextSeq &&
@@ -298,14 +342,15 @@ export const stopEndsCleanly: Check = {
           atMs: t,
           evidence: excerpt([o.call, leak.open, leak.close]),
         });
-      const late = media.tags.find(
-        (g) => g.type !== 'script' && g.t > t + E && g.record.seq < nextSeq && g.record.seq > o.call.seq,
-      );
+      const late = mediaWrittenAfter(trace, media, conn.conn, t + E, nextSeq, o.call.seq);
       if (late)
-        return fail(`stop() at ${t} ms: media arrived at the server at ${late.t} ms`, {
-          atMs: late.t,
-          evidence: [o.call, late.record],
-        });
+        return fail(
+          `stop() at ${t} ms: media written after ${t + E} ms arrived at the server at ${late.t} ms`,
+          {
+            atMs: late.t,
+            evidence: [o.call, late.record],
+          },
+        );
       const event = m.events.find((e) => e.seq > o.call.seq && e.seq < nextSeq);
       if (event)
         return fail(`stop() at ${t} ms was followed by event ${event.code} at ${event.t} ms`, {
@@ -319,6 +364,10 @@ export const stopEndsCleanly: Check = {
           evidence: [o.call, net],
         });
     }
+    if (unjudged.length)
+      return indeterminate(
+        `${stops.length} stop() call(s): FCUnpublish, deleteStream, devices released, nothing after; not judged: ${unjudged.join('; ')}`,
+      );
     return pass(
       `${stops.length} stop() call(s): FCUnpublish, deleteStream, close, devices released, nothing after`,
     );
@@ -481,14 +530,30 @@ export const pauseKeepsConnection: Check = {
           atMs: reopened.openMs,
           evidence: [o.call, reopened.open],
         });
-      const leaked = media.tags.find(
-        (g) => g.type !== 'script' && g.t > t + E && g.t < endT && g.record.seq < endSeq,
+      // Media written after the call + E (not frames still in flight through a slow link): on the kept
+      // connection, bytes handed to the link after it; on a connection opened after it, any media frame.
+      const later = m.connections.find(
+        (c) => c.connect.seq > o.call.seq && c.connectMs > t + E && c.publishStartMs !== undefined,
       );
-      if (leaked)
-        return fail(`pause() at ${t} ms: media arrived at the server at ${leaked.t} ms while paused`, {
-          atMs: leaked.t,
-          evidence: [o.call, leaked.record],
-        });
+      const leaked =
+        mediaWrittenAfter(trace, media, conn.conn, t + E, endSeq, o.call.seq) ??
+        (later &&
+          media.tags.find(
+            (g) =>
+              g.type !== 'script' &&
+              g.packetType !== 0 &&
+              g.t > (later.publishStartMs as number) &&
+              g.t > (conn.endMs ?? Number.POSITIVE_INFINITY) &&
+              g.record.seq < endSeq,
+          ));
+      if (leaked && leaked.t < endT)
+        return fail(
+          `pause() at ${t} ms: media written after ${t + E} ms arrived at the server at ${leaked.t} ms while paused`,
+          {
+            atMs: leaked.t,
+            evidence: [o.call, leaked.record],
+          },
+        );
       // A fault on the kept connection (a reset, a kick or the server's FIN, a half-open peer) ends what
       // the pause can be blamed for: the pusher's close and reconnection after it answer the fault.
       const fault = conn.records.find(

@@ -296,6 +296,81 @@ t.test(
   },
 );
 
+/** The network's uplink records of connection `conn`: hand-overs to the link and deliveries. */
+function uplink(s: Story, conn: number, sends: number[], delivers: number[], bytes = 1000): void {
+  for (const t of sends) s.add(t, 'net.send', { link: 'uplink', conn, bytes });
+  for (const t of delivers) s.add(t, 'net.deliver', { link: 'uplink', conn, bytes });
+}
+
+t.test(
+  'operations/stop/1: the close and late media are judged at the pusher, not at their arrival',
+  async (t) => {
+    // stop() at 5 s on a congested link: the server receives what was queued until 7 s.
+    const build = (o: { backlog?: boolean; destroy?: boolean; newMedia?: boolean } = {}) => {
+      const s = new Story().begin();
+      s.add(0, 'net.link', { link: 'uplink', delayUs: 100_000, jitterUs: 0 });
+      s.op(0, 'start');
+      const d = cleanPush(s, 0, 5000);
+      s.op(5000, 'stop');
+      s.command(5000, d.conn, 'FCUnpublish');
+      s.command(5000, d.conn, 'deleteStream');
+      closeAll(s, 5000, d);
+      const sends = [4000, 4500, 5000];
+      if (o.backlog) sends.push(6500, 6900);
+      if (o.newMedia) sends.push(6500, 6600, 6700);
+      uplink(s, d.conn, sends, [6000, 6500, 6990, ...(o.backlog || o.newMedia ? [6995, 6996] : [])]);
+      for (const at of [5500, 6200, 6800, 6950, 6990]) s.tag(at, 'audio');
+      if (o.newMedia) for (const at of [6997, 6998]) s.tag(at, 'audio');
+      if (o.destroy) s.add(5200, 'wire.close', { conn: d.conn, reason: 'closed' });
+      s.add(6990, 'net.fin', { link: 'uplink', conn: d.conn });
+      if (!o.destroy) s.add(7100, 'wire.close', { conn: d.conn, reason: 'closed' });
+      s.end(10_000);
+      return s.build();
+    };
+    is(t, stopEndsCleanly, build({ destroy: true }), 'pass', 'socket closed at once, queued bytes drain');
+    is(
+      t,
+      stopEndsCleanly,
+      build(),
+      'indeterminate',
+      'FIN right behind the link queue: when it left is unknown',
+    );
+    is(t, stopEndsCleanly, build({ backlog: true }), 'fail', 'bytes handed to the link 1.5 s after stop()');
+    is(
+      t,
+      stopEndsCleanly,
+      build({ destroy: true, newMedia: true }),
+      'fail',
+      'media written after stop() + E',
+    );
+  },
+);
+
+t.test('operations/pause/1: media in flight at pause() is not media written while paused', async (t) => {
+  const build = (written: boolean) => {
+    const s = new Story().begin();
+    s.add(0, 'net.link', { link: 'uplink', delayUs: 100_000, jitterUs: 0 });
+    s.op(0, 'start');
+    const d = s.devices(0);
+    const conn = s.attempt(70);
+    s.media(110, 2000);
+    s.op(2000, 'pause');
+    s.close(2000, 'camera', d.camera as number, { position: 'front' });
+    s.close(2000, 'microphone', d.mic as number);
+    uplink(
+      s,
+      conn,
+      [1000, 1500, 2000, ...(written ? [3300] : [])],
+      [2500, 3000, 3200, ...(written ? [3400] : [])],
+    );
+    for (const at of [3100, 3200, 3450, 3500]) s.tag(at, 'audio');
+    s.end(8000);
+    return s.build();
+  };
+  is(t, pauseKeepsConnection, build(false), 'pass', 'frames queued before pause() arrive 1.2 s later');
+  is(t, pauseKeepsConnection, build(true), 'fail', 'bytes handed to the link 1.3 s after pause()');
+});
+
 t.test(
   'operations/switch-camera/1 and /2: switches open the other camera; a failed one keeps the current',
   async (t) => {

@@ -9,6 +9,7 @@ import type { FaultSwitches } from './case-arbitrary.js';
 import { formatFailure, formatReplay, formatSummary } from './format-campaign.js';
 import { wallClockMs } from './internal/wall-clock.js';
 import { campaignProgress } from './progress.js';
+import { CAMPAIGN_PATH, checkReplayCase } from './replay-command.js';
 import { replayCampaignRun, runCampaign } from './run-campaign.js';
 import { runCampaignWorkers } from './run-campaign-workers.js';
 
@@ -35,15 +36,19 @@ export interface CampaignCommandOptions {
   merge?: string[];
   replay: boolean;
   path?: string;
+  /** With `replay`: the id of the case at the path, checked (`regression/campaign-<seed>-<run>`). */
+  case?: string;
   quiet: boolean;
 }
 
-const integer = (name: string, min: number) => (value: string) => {
+/** Commander argument parser: an integer >= min (the error names the option). */
+export const integer = (name: string, min: number) => (value: string) => {
   if (!/^-?\d+$/.test(value) || Number(value) < min)
     throw new InvalidArgumentError(`${name} must be an integer >= ${min} (got "${value}")`);
   return Number(value);
 };
-const positive = (name: string) => (value: string) => {
+/** Commander argument parser: a number > 0 (the error names the option). */
+export const positive = (name: string) => (value: string) => {
   const v = Number(value);
   if (!Number.isFinite(v) || v <= 0)
     throw new InvalidArgumentError(`${name} must be a number > 0 (got "${value}")`);
@@ -86,9 +91,15 @@ export function requestFrom(opts: CampaignCommandOptions): CampaignRequest {
 /**
  * `campaign`: property-based fault campaigns (docs/campaigns.md). Exit codes: 0 no failing run (or a
  * replay that does not fail), 1 failing runs (or a replay that reproduces its failure), 2 usage errors.
- * Built as a commander Command so `lpc` can mount it with `program.addCommand(campaignCommand())`.
+ * Built as a commander Command so `lpc` mounts it (`program.addCommand(campaignCommand('campaign', set))`);
+ * `setExitCode` receives the action's exit code (default: `process.exitCode`).
  */
-export function campaignCommand(name = 'campaign'): Command {
+export function campaignCommand(
+  name = 'campaign',
+  setExitCode: (code: number) => void = (code) => {
+    process.exitCode = code;
+  },
+): Command {
   return new Command(name)
     .description('generate fault scenarios with fast-check, run and judge each, shrink failures, replay them')
     .option('--pusher <reference|module>', 'the pusher under test', 'reference')
@@ -143,9 +154,10 @@ export function campaignCommand(name = 'campaign'): Command {
     .option('--merge <results...>', 'merge shard results (JSON files) into --out instead of running')
     .option('--replay', 'replay one run or shrunk failure (with --seed and --path)', false)
     .option('--path <path>', 'fast-check path to replay (run:step:...)')
+    .option('--case <id>', 'with --replay: the id of the case at the path (checked)')
     .option('--quiet', 'no progress output', false)
     .action(async (opts: CampaignCommandOptions) => {
-      process.exitCode = await executeCampaignCommand(opts);
+      setExitCode(await executeCampaignCommand(opts));
     });
 }
 
@@ -163,12 +175,11 @@ export async function executeCampaignCommand(opts: CampaignCommandOptions): Prom
     return merged.failures.length > 0 ? 1 : 0;
   }
   const request = requestFrom(opts);
-  if (opts.replay) {
-    if (!opts.path) throw new CampaignOptionError('Failed to replay: --path is required with --replay');
-    const r = await replayCampaignRun(await resolveRequest(request), opts.path);
-    out(formatReplay(r));
-    return r.reproduced ? 1 : 0;
-  }
+  if (opts.replay) return executeCampaignReplay(request, opts.path, opts.case, out);
+  if (opts.path !== undefined || opts.case !== undefined)
+    throw new CampaignOptionError(
+      `Failed to run the campaign: ${opts.path !== undefined ? '--path' : '--case'} needs --replay`,
+    );
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -191,6 +202,32 @@ export async function executeCampaignCommand(opts: CampaignCommandOptions): Prom
   for (const f of result.failures) out(`${formatFailure(f)}\n`);
   out(`${formatSummary(result, wallClockMs() - started)}. Result in ${opts.out}`);
   return interrupted ? 130 : result.failures.length > 0 ? 1 : 0;
+}
+
+/**
+ * Replay one run or shrunk failure (`campaign --replay`, `lpc replay --path`): the case at `path`,
+ * regenerated with the request's settings, run once, judged, printed. 1 when it fails, else 0.
+ */
+export async function executeCampaignReplay(
+  request: CampaignRequest,
+  path: string | undefined,
+  caseId: string | undefined,
+  out: (line: string) => void,
+): Promise<number> {
+  if (!path) throw new CampaignOptionError('Failed to replay: --path is required with --replay');
+  if (!CAMPAIGN_PATH.test(path))
+    throw new CampaignOptionError(
+      `Failed to replay: --path "${path}" (expected fast-check's "run:step:step...", e.g. 22:0:1)`,
+    );
+  const seed = request.seed ?? CAMPAIGN_DEFAULTS.seed;
+  checkReplayCase(seed, path, caseId);
+  const r = await replayCampaignRun(await resolveRequest(request), path);
+  if (caseId !== undefined && r.case.id !== caseId)
+    throw new CampaignOptionError(
+      `Failed to replay: --case "${caseId}" is not the regenerated case (${r.case.id})`,
+    );
+  out(formatReplay(r));
+  return r.reproduced ? 1 : 0;
 }
 
 /** Standalone entry (scripts/campaign.ts): parse argv, run, return the exit code (2 for usage errors). */

@@ -2,9 +2,12 @@
  * `lpc`: the live-pusher-conformance command line (docs/reports.md). Exit codes: 0 no FAIL (and, with a
  * baseline, nothing unexpected or stale), 1 failures, 2 usage errors (one line on stderr), 130 interrupted.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ReportError, runFailures } from '../../reports/index.js';
-import { campaignCommand } from '../campaign/campaign-command.js';
+import { integer as atLeast, campaignCommand, positive } from '../campaign/campaign-command.js';
+import { CAMPAIGN_DEFAULTS, CampaignOptionError, FAULT_KINDS } from '../campaign/campaign-options.js';
+import { CampaignMergeError } from '../campaign/campaign-result.js';
+import { campaignOnlyFlag, campaignReplayCommand } from './campaign-replay.js';
 import { diffCommand } from './diff-command.js';
 import { liveRunCommand } from './live-command.js';
 import { mergeCommand } from './merge-command.js';
@@ -83,20 +86,62 @@ export function buildProgram(): Command {
 
   program
     .command('replay')
-    .description('re-run one case, print its timeline and verdicts (1 if they differ from the stored run)')
+    .description(
+      're-run one suite case (from a report, or by --seed and --case) or one campaign run (--seed, --path); print its verdicts',
+    )
+    .usage(
+      '<result.json> <caseId> | --seed N --case ID [options] | --seed N --path P [--case ID] [campaign options]',
+    )
     .argument('[result.json]', 'a report.json to replay from')
     .argument('[caseId]', 'the case to replay')
     .option(
       '--seed <n>',
-      'seed (required without a report; picks the run of a --runs report)',
+      'seed (required without a report; picks the run of a --runs report; the campaign seed with --path)',
       integer('--seed'),
     )
-    .option('--case <id>', 'case id (without a report)')
+    .option(
+      '--case <id>',
+      'case id (without a report); with --path the generated case id regression/campaign-<seed>-<run>, checked',
+    )
     .option('--pusher <reference|module>', 'the pusher (default: the report’s, else reference)')
     .option('--profile <name>', 'behaviour profile (default: the report’s, else seed)')
     .option('--suite <dir>', 'suite folder (default: the report’s, else scenarios/suite)')
     .option('--spec <file>', 'spec document (default: the report’s, else docs/spec.md)')
+    .option('--path <path>', 'campaign replay: fast-check path of the run or shrunk failure (run:step:...)')
+    .option('--baseline <reference|module>', 'campaign replay: the differential baseline pusher')
+    .option(
+      '--duration-seconds <s>',
+      `campaign replay: virtual length of the case (default ${CAMPAIGN_DEFAULTS.durationMs / 1000})`,
+      positive('--duration-seconds'),
+    )
+    .option('--strict', 'campaign replay: NON-STRICT fails the case too')
+    .option('--validate', 'campaign replay: run ffprobe on the capture')
+    .option(
+      '--max-shrinks <n>',
+      `campaign replay: the campaign's --max-shrinks (default ${CAMPAIGN_DEFAULTS.maxShrinks}; shapes shrink paths)`,
+      atLeast('--max-shrinks', 0),
+    )
+    .addOption(
+      new Option('--schedule <kind>', 'campaign replay: model or random schedules (default model)').choices([
+        'model',
+        'random',
+      ]),
+    )
+    .option(
+      '--max-commands <n>',
+      `campaign replay: commands per case (default ${CAMPAIGN_DEFAULTS.maxCommands})`,
+      atLeast('--max-commands', 0),
+    )
+    .option('--without <kinds>', `campaign replay: fault kinds left out (${FAULT_KINDS.join(', ')})`)
+    .option('--focus <requirements>', 'campaign replay: only these requirements fail the case')
     .action(async (file: string | undefined, caseArg: string | undefined, opts) => {
+      if (opts.path !== undefined) {
+        actionExitCode = await campaignReplayCommand(opts, [file, caseArg], (line) => stdout(`${line}\n`));
+        return;
+      }
+      const campaignOnly = campaignOnlyFlag(opts);
+      if (campaignOnly !== undefined)
+        throw new UsageError(`replay: ${campaignOnly} applies to a campaign replay only (with --path P)`);
       if (file !== undefined && caseArg !== undefined && opts.case !== undefined && opts.case !== caseArg)
         throw new UsageError(`replay: two different cases given (${caseArg} and --case ${opts.case})`);
       actionExitCode = await replayCommand(
@@ -137,7 +182,11 @@ export function buildProgram(): Command {
       printFailures(runFailures(report));
       actionExitCode = exitCode;
     });
-  program.addCommand(campaignCommand());
+  program.addCommand(
+    campaignCommand('campaign', (code) => {
+      actionExitCode = code;
+    }),
+  );
   return program;
 }
 
@@ -164,7 +213,12 @@ export async function main(argv: string[]): Promise<number> {
       // commander has printed its one-line reason already.
       return 2;
     }
-    if (e instanceof UsageError || e instanceof ReportError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ReportError ||
+      e instanceof CampaignOptionError ||
+      e instanceof CampaignMergeError
+    ) {
       stderr(`lpc: ${e.message.split('\n')[0]}\n`);
       return 2;
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { main } from '../../harness/cli/lpc.js';
 import { captureOutput } from './helpers/capture-output.js';
-import { FIXTURE_ARGS, runLpc, tempDir } from './helpers/run-lpc.js';
+import { FIXTURE_ARGS, FIXTURE_SUITE, runLpc, tempDir } from './helpers/run-lpc.js';
 
 /** Usage errors exit 2 with a one-line reason on stderr, before anything runs. */
 const dir = tempDir('usage');
@@ -94,6 +94,88 @@ const cases: [string, string[], RegExp][] = [
     /^lpc: Failed to read the report no\/shard\.json: no such file$/,
   ],
   ['unknown command', ['frobnicate'], /^error: unknown command 'frobnicate'$/],
+  // Campaign replay (`lpc replay --seed N --path P [--case ID]`): every bad combination names the option.
+  [
+    'campaign replay without a seed',
+    ['replay', '--path', '3'],
+    /^lpc: replay: --path needs --seed \(the campaign's seed/,
+  ],
+  [
+    'campaign replay of the wrong case',
+    ['replay', '--seed', '1', '--path', '3:0:1', '--case', 'regression/campaign-1-4'],
+    /^lpc: --case "regression\/campaign-1-4" is not the case of seed 1, path 3:0:1 \(that is regression\/campaign-1-3\)/,
+  ],
+  [
+    'campaign replay of a suite case',
+    ['replay', '--seed', '1', '--path', '3', '--case', 'events/connect-basic'],
+    /^lpc: --case "events\/connect-basic" is not the case of seed 1, path 3 .*drop --path/,
+  ],
+  [
+    'campaign replay of a bad path',
+    ['replay', '--seed', '1', '--path', '3:x'],
+    /^lpc: --path "3:x": expected fast-check's path "run:step:step\.\.\."/,
+  ],
+  [
+    'campaign replay with a negative seed',
+    ['replay', '--seed', '-1', '--path', '3'],
+    /^lpc: --seed "-1": a campaign seed is an integer from 0 to 2147483647$/,
+  ],
+  [
+    'campaign replay with a report',
+    ['replay', 'some/result.json', 'fixture/connect', '--seed', '1', '--path', '3'],
+    /^lpc: replay: --path replays a campaign run and takes no report or positional case/,
+  ],
+  [
+    'campaign option without --path',
+    ['replay', '--seed', '1', '--case', 'fixture/connect', '--duration-seconds', '20', ...FIXTURE_ARGS],
+    /^lpc: replay: --duration-seconds applies to a campaign replay only \(with --path P\)$/,
+  ],
+  [
+    'campaign flag with a report',
+    ['replay', 'some/result.json', 'fixture/connect', '--strict'],
+    /^lpc: replay: --strict applies to a campaign replay only \(with --path P\)$/,
+  ],
+  [
+    'suite with a campaign replay',
+    ['replay', '--seed', '1', '--path', '3', '--suite', FIXTURE_SUITE],
+    /^lpc: --suite does not apply to a campaign replay \(--path\)/,
+  ],
+  [
+    'unknown fault kind in a campaign replay',
+    ['replay', '--seed', '1', '--path', '3', '--without', 'dns,wifi'],
+    /^lpc: --without "wifi": unknown fault kind \(expected one of link, /,
+  ],
+  [
+    'unknown focus requirement in a campaign replay',
+    ['replay', '--seed', '1', '--path', '3', '--focus', 'events/nope/9'],
+    /^lpc: --focus: unknown requirement\(s\) events\/nope\/9 \(see `lpc list`\)$/,
+  ],
+  [
+    'too short a campaign case',
+    ['replay', '--seed', '1', '--path', '3', '--duration-seconds', '2'],
+    /^lpc: --duration-seconds "2": a campaign case lasts at least 5 s$/,
+  ],
+  [
+    'unknown schedule in a campaign replay',
+    ['replay', '--seed', '1', '--path', '3', '--schedule', 'chaos'],
+    /^error: option '--schedule <kind>' argument 'chaos' is invalid\. Allowed choices are model, random\.$/,
+  ],
+  [
+    'unknown profile in a campaign replay',
+    ['replay', '--seed', '1', '--path', '3', '--profile', 'nope'],
+    /^lpc: --profile "nope": unknown profile \(expected one of seed, sdk\)$/,
+  ],
+  [
+    'missing pusher in a campaign replay',
+    ['replay', '--seed', '1', '--path', '3', '--pusher', 'no/such/pusher.ts'],
+    /^lpc: --pusher "no\/such\/pusher\.ts": cannot load the module/,
+  ],
+  [
+    'lpc campaign with a bad shard',
+    ['campaign', '--shard', '3/2'],
+    /^lpc: Failed to read --shard "3\/2": expected i\/n with 1 <= i <= n/,
+  ],
+  ['lpc campaign --path without --replay', ['campaign', '--path', '3'], /^lpc: .*--path needs --replay$/],
 ];
 
 for (const [name, argv, reason] of cases) {
@@ -105,6 +187,13 @@ for (const [name, argv, reason] of cases) {
     t.equal(r.stdout, '');
   });
 }
+
+t.test('the real binary exits 2 on a campaign replay of the wrong case, before running it', async (t) => {
+  const r = await runLpc(['replay', '--seed', '1', '--path', '7', '--case', 'regression/campaign-2-7']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^lpc: --case "regression\/campaign-2-7" is not the case of seed 1, path 7 .*\n$/);
+  t.equal(r.stdout, '');
+});
 
 t.test('the real binary exits 2 on an unknown case and on a bad seed', async (t) => {
   const unknown = await runLpc(['run', ...FIXTURE_ARGS, '--case', 'no/such-case', '--out', out]);

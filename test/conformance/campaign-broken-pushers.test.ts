@@ -50,9 +50,14 @@ for (const name of PICKED) {
     t.ok(f.steps <= MAX_STEPS, `shrunk from ${f.originalSteps} to ${f.steps} steps`);
     t.match(f.caseYaml, new RegExp(`id: ${f.case.id}`), 'the shrunk case prints as a case file');
 
-    const [node, ...args] = f.replay.split(' ');
-    t.equal(node, 'node');
-    const replay = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    // The printed command is `lpc replay --seed S --path P --case ID ...`; `lpc` is bin/lpc.mjs here.
+    const [lpc, replayWord, ...args] = f.replay.split(' ');
+    t.same([lpc, replayWord], ['lpc', 'replay']);
+    t.match(f.replay, ` --case ${f.case.id}`, 'naming the case it regenerates');
+    const replay = spawnSync(process.execPath, [join(root, 'bin', 'lpc.mjs'), 'replay', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     t.equal(replay.status, 1, 'the replay exits 1 (a failure)');
     t.match(replay.stdout, new RegExp(`^REPRODUCED: run ${f.run}, path ${f.path}: .*${f.requirement}`, 'm'));
     t.match(replay.stdout, f.digest.slice(0, 16), 'with the same trace digest');

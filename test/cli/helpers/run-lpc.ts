@@ -37,8 +37,16 @@ export function runLpc(
   args: readonly string[],
   options: { onStderr?: (text: string, child: ChildProcess) => void; env?: NodeJS.ProcessEnv } = {},
 ): Promise<LpcResult> {
+  return runNode([LPC, ...args], options);
+}
+
+/** Run `node <args>` from the repository root in a fresh process, like `runLpc`. */
+export function runNode(
+  args: readonly string[],
+  options: { onStderr?: (text: string, child: ChildProcess) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<LpcResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LPC, ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...cleanEnv(), ...options.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

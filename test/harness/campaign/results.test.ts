@@ -9,7 +9,7 @@ import {
   resolveCampaignOptions,
   shardRuns,
 } from '../../../harness/campaign/index.js';
-import { replayCommand } from '../../../harness/campaign/replay-command.js';
+import { campaignCaseId, checkReplayCase, replayCommand } from '../../../harness/campaign/replay-command.js';
 import { referencePusherFactory } from '../../../src/index.js';
 
 /** Sharding, merging and replay commands (issue 7, item 4): pure functions, no simulation. */
@@ -57,10 +57,7 @@ t.test('options are resolved once and named when wrong', async (t) => {
 
 t.test('the replay command repeats what decides a run, and nothing else', async (t) => {
   const base = resolveCampaignOptions({ pusher, seed: 42 });
-  t.equal(
-    replayCommand(base, '3:1:0'),
-    'node --import tsx scripts/campaign.ts --replay --seed 42 --path 3:1:0',
-  );
+  t.equal(replayCommand(base, '3:1:0'), 'lpc replay --seed 42 --path 3:1:0 --case regression/campaign-42-3');
   const other = resolveCampaignOptions({
     pusher: { ...pusher, spec: 'test/fixtures/broken-pushers/no-1307.ts' },
     baseline: pusher,
@@ -74,8 +71,25 @@ t.test('the replay command repeats what decides a run, and nothing else', async 
   });
   t.equal(
     replayCommand(other, '9:0'),
-    'node --import tsx scripts/campaign.ts --replay --seed 7 --path 9:0 --pusher test/fixtures/broken-pushers/no-1307.ts --baseline reference --duration-seconds 20 --strict --max-shrinks 40 --without app,dns',
+    'lpc replay --seed 7 --path 9:0 --case regression/campaign-7-9 --pusher test/fixtures/broken-pushers/no-1307.ts --baseline reference --duration-seconds 20 --strict --max-shrinks 40 --without app,dns',
   );
+  // A campaign started another way (its own commandPrefix) replays through that command's --replay.
+  const script = resolveCampaignOptions({ pusher, seed: 3, commandPrefix: 'npx tsx scripts/campaign.ts' });
+  t.equal(
+    replayCommand(script, '12'),
+    'npx tsx scripts/campaign.ts --replay --seed 3 --path 12 --case regression/campaign-3-12',
+  );
+});
+
+t.test('a replay --case must be the case the campaign generated at that path', async (t) => {
+  t.equal(campaignCaseId(5, 22), 'regression/campaign-5-22');
+  t.doesNotThrow(() => checkReplayCase(5, '22:0:1', 'regression/campaign-5-22'));
+  t.doesNotThrow(() => checkReplayCase(5, '22:0:1', undefined), 'optional');
+  t.throws(
+    () => checkReplayCase(5, '22:0:1', 'regression/campaign-5-21'),
+    /--case "regression\/campaign-5-21" is not the case of seed 5, path 22:0:1 \(that is regression\/campaign-5-22\)/,
+  );
+  t.throws(() => checkReplayCase(5, '22', 'events/connect-basic'), /drop --path/);
 });
 
 function result(shard: string, runs: number[], failing: number[] = []): CampaignResult {

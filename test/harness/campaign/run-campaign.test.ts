@@ -91,7 +91,7 @@ t.test(
     t.ok(f.steps <= 2, `shrunk from ${f.originalSteps} to ${f.steps} steps`);
     t.match(
       f.replay,
-      /--replay --seed 5 --path 0(:\d+)* --pusher test\/fixtures\/broken-pushers\/wrong-event-order\.ts --baseline reference/,
+      /^lpc replay --seed 5 --path 0(:\d+)* --case regression\/campaign-5-0 --pusher test\/fixtures\/broken-pushers\/wrong-event-order\.ts --baseline reference/,
     );
 
     const replayed = await replayCampaignRun(

@@ -1,6 +1,7 @@
 import type { TraceRecord } from '../../sim/trace.js';
 import { ms, str } from '../trace-query.js';
 import { MEDIA_DEADLINE_MS } from './deadlines.js';
+import { pauseSpans } from './pause-spans.js';
 import { connectionFailure, type PushModel, pushModel } from './push-model.js';
 
 /**
@@ -9,9 +10,10 @@ import { connectionFailure, type PushModel, pushModel } from './push-model.js';
  * any fault of the pusher's:
  * - the push ends: stop() (the user's choice), -1307, a critical error, a url change;
  * - the publishing connection fails: an injected reset, a server kick or close, a refused stream (the
- *   failure's instant, as push-model reads it, or the kick's when earlier);
+ *   failure's instant, as push-model reads it, or the kick's when earlier), or it goes half-open (the
+ *   network silently drops everything from then on: what the pusher writes can never arrive);
  * and media is not expected while the push is paused (pause() until resume() + 2 s, `operations/pause/1`,
- * `operations/resume/1`). Times in ms.
+ * `operations/resume/1`; a start() on a paused push does not resume it). Times in ms.
  */
 export interface Cut {
   atMs: number;
@@ -51,7 +53,7 @@ const PUSH_END: Record<string, string> = {
 };
 
 /**
- * The earliest instant in (from, to) at which the push running at `from` ended or the publishing connection
+ * The earliest instant in (from, to] at which the push running at `from` ended or the publishing connection
  * `wireConn` (wire tap numbering) failed; undefined when neither happened.
  */
 export function interruption(
@@ -64,7 +66,7 @@ export function interruption(
   const cuts: Cut[] = [];
   const push = m.pushAt(from);
   if (!push) return { atMs: from, why: 'no push was active (stopped or ended before)', failure: false };
-  if (push.endCause !== 'case-end' && push.endMs < to)
+  if (push.endCause !== 'case-end' && push.endMs <= to)
     cuts.push({
       atMs: push.endMs,
       why: `the push ended at ${push.endMs} ms (${PUSH_END[push.endCause] ?? push.endCause})`,
@@ -76,15 +78,23 @@ export function interruption(
     // A publishing connection was established: only its end by the server or the network is a failure here
     // (a trace without the connect's outcome must not look like a connect timeout).
     const f = connectionFailure(c, m.caseEndMs);
-    if (f && (f.kind === 'socket' || f.kind === 'server-close') && f.atMs < to)
+    if (f && (f.kind === 'socket' || f.kind === 'server-close') && f.atMs <= to)
       cuts.push({
         atMs: f.atMs,
         why: `connection ${wireConn} failed at ${f.atMs} ms (${f.kind})`,
         failure: true,
         record: f.record,
       });
+    const frozen = c.records.find((r) => r.kind === 'net.half_open');
+    if (frozen && ms(frozen) <= to)
+      cuts.push({
+        atMs: ms(frozen),
+        why: `connection ${wireConn} went half-open (silent) at ${ms(frozen)} ms (injected)`,
+        failure: true,
+        record: frozen,
+      });
     const kick = c.records.find((r) => r.kind === 'server.kick' || r.kind === 'server.reject');
-    if (kick && ms(kick) < to)
+    if (kick && ms(kick) <= to)
       cuts.push({
         atMs: ms(kick),
         why: `the server ended connection ${wireConn} at ${ms(kick)} ms (${kick.kind}${str(kick, 'reason') ? `: ${str(kick, 'reason')}` : ''})`,
@@ -104,21 +114,25 @@ export function pushRunningAt(
   return model(trace).pushAt(t);
 }
 
-/** Paused spans of the push: pause() call to resume() call + 2 s (media may take that long to return). */
+/**
+ * Spans where no media is due because the push was paused (internal/pause-spans.ts: pause() to resume() or the
+ * push's end; a start() on a paused push does not resume it), each extended by 2 s after a resume() (media
+ * may take that long to return, `operations/resume/1`).
+ */
 export function pausedSpans(trace: readonly TraceRecord[]): { from: number; to: number; why: string }[] {
-  const out: { from: number; to: number; why: string }[] = [];
-  let from: number | undefined;
-  for (const o of model(trace).ops) {
-    if (o.ok === false) continue;
-    if (o.op === 'pause' && from === undefined) from = o.callMs;
-    else if ((o.op === 'resume' || o.op === 'stop' || o.op === 'start') && from !== undefined) {
-      const extra = o.op === 'resume' ? MEDIA_DEADLINE_MS : 0;
-      out.push({ from, to: o.callMs + extra, why: `paused from ${from} ms (${o.op}() at ${o.callMs} ms)` });
-      from = undefined;
-    }
-  }
-  if (from !== undefined) out.push({ from, to: Number.POSITIVE_INFINITY, why: `paused from ${from} ms` });
-  return out;
+  const resumes = new Set(
+    model(trace)
+      .ops.filter((o) => o.op === 'resume')
+      .map((o) => o.call.seq),
+  );
+  return pauseSpans(trace).map((p) => {
+    const resumed = resumes.has(p.toSeq);
+    return {
+      from: p.fromMs,
+      to: resumed ? p.toMs + MEDIA_DEADLINE_MS : p.toMs,
+      why: `paused from ${p.fromMs} ms${resumed ? ` (resume() at ${p.toMs} ms)` : Number.isFinite(p.toMs) ? ` until the push ended at ${p.toMs} ms` : ''}`,
+    };
+  });
 }
 
 /** The judged window of a background episode from `from` to the nominal end `to` on connection `wireConn`. */

@@ -50,6 +50,16 @@ export const TUNING = {
   /** Frame rate of the black picture when the camera is disabled. */
   blackFps: 5,
   blackKbps: 40,
+  /** A publishing connection on which the network took nothing for this long, with data waiting, is lost. */
+  stallTimeoutMs: 20_000,
+  /**
+   * Audio is dropped from the send queue only after this long: under congestion only video is dropped (as
+   * OBS does). Audio is cheap, and a gap in both tracks would make the stale frames still in flight arrive
+   * next to fresh ones of the other track (docs/pusher.md "Send queue").
+   */
+  audioMaxQueueMs: 20_000,
+  /** stop(): a socket not closed this long after FCUnpublish/deleteStream and our FIN is destroyed. */
+  closeGraceMs: 1_000,
 } as const;
 
 /** How far back net status measures the keyframe interval it reports as videoGop, ms. */
@@ -322,12 +332,16 @@ export class LivePusher implements PusherUnderTest {
     this.#sentSps = undefined;
     this.#sentPps = undefined;
     this.#audioHeaderSent = false;
+    this.#droppingVideo = false;
     this.#controller.resetMeasurements();
     const session = new PushSession({
       env: this.#env,
       url,
       metadata: this.#metadata(),
       connectTimeoutMs: TUNING.connectTimeoutMs,
+      stallTimeoutMs: TUNING.stallTimeoutMs,
+      audioMaxQueueMs: TUNING.audioMaxQueueMs,
+      closeGraceMs: TUNING.closeGraceMs,
       callbacks: {
         onConnected: () => {
           if (session === this.#session) this.#emit(EventCode.CONNECT_SUCC);
@@ -343,6 +357,19 @@ export class LivePusher implements PusherUnderTest {
           if (session === this.#session) this.#onSessionFailure(failure);
         },
         onDrain: () => {},
+        onMediaWritten: (kind, bytes, keyframe, timestampMs) => {
+          if (session !== this.#session) return;
+          if (kind === 'audio') {
+            this.#stats.audioBytes += bytes;
+            return;
+          }
+          this.#stats.videoBytes += bytes;
+          this.#stats.videoFrames++;
+          if (keyframe) {
+            this.#keyframeTs.push(timestampMs);
+            while (this.#keyframeTs[0] < timestampMs - GOP_WINDOW_MS) this.#keyframeTs.shift();
+          }
+        },
       },
     });
     this.#session = session;
@@ -574,21 +601,27 @@ export class LivePusher implements PusherUnderTest {
     const frame = this.#video.encode(picture);
     if (!frame) return;
     if (this.#droppingVideo) {
-      if (!frame.keyframe) return;
+      // Keep dropping while the backlog is still long: resume only at a keyframe once it has drained.
+      if (!frame.keyframe || this.#backlogDelayMs(session) > this.#resumeDelayMs()) return;
       this.#droppingVideo = false;
     }
     // A gap in the video (pause, background) starts the keyframe-interval measure afresh.
     if (captureMs - this.#startMs - this.#stats.lastVideoTs > 1000) this.#keyframeTs = [];
     const ts = this.#timestamp(captureMs, 'video');
     if (!this.#sendParameterSets(frame, ts)) return;
-    const body = avcNaluPacketBody(frame);
-    session.sendVideo(ts, body);
-    this.#stats.videoBytes += body.byteLength;
-    this.#stats.videoFrames++;
-    if (frame.keyframe) {
-      this.#keyframeTs.push(ts);
-      while (this.#keyframeTs[0] < ts - GOP_WINDOW_MS) this.#keyframeTs.shift();
-    }
+    session.sendVideo(ts, avcNaluPacketBody(frame), frame.keyframe);
+  }
+
+  /** How long the data waiting (in our queue and in the socket) takes to leave at the measured rate, ms. */
+  #backlogDelayMs(session: PushSession): number {
+    const bytes = session.queuedBytes + session.socketBacklogBytes;
+    if (bytes === 0) return 0;
+    return (bytes * 8) / Math.max(this.#controller.throughputKbps, 1);
+  }
+
+  /** Video dropped for congestion resumes once the backlog is below half the drop threshold. */
+  #resumeDelayMs(): number {
+    return MODE_VIDEO[this.#attrs.mode].dropMs / 2;
   }
 
   /** Sends the AVC sequence header when SPS/PPS are new; a P frame before it is skipped. */
@@ -605,7 +638,7 @@ export class LivePusher implements PusherUnderTest {
       this.#video.requestKeyframe();
       return false;
     }
-    this.#session?.sendVideo(ts, avcSequenceHeaderBody({ sps: frame.sps, pps: frame.pps }));
+    this.#session?.sendVideo(ts, avcSequenceHeaderBody({ sps: frame.sps, pps: frame.pps }), false, true);
     this.#sentSps = frame.sps;
     this.#sentPps = frame.pps;
     return true;
@@ -624,12 +657,10 @@ export class LivePusher implements PusherUnderTest {
     }
     const ts = this.#timestamp(block.t, 'audio');
     if (!this.#audioHeaderSent) {
-      session.sendAudio(ts, aacSequenceHeaderBody(encoder.audioSpecificConfig()));
+      session.sendAudio(ts, aacSequenceHeaderBody(encoder.audioSpecificConfig()), true);
       this.#audioHeaderSent = true;
     }
-    const body = aacRawFrameBody(frame);
-    session.sendAudio(ts, body);
-    this.#stats.audioBytes += body.byteLength;
+    session.sendAudio(ts, aacRawFrameBody(frame));
   }
 
   /** Milliseconds since start(), never going backwards within a track. */
@@ -673,12 +704,19 @@ export class LivePusher implements PusherUnderTest {
       nowMs: now,
       bytesHandedToSocket: session.bytesHandedToSocket,
       socketBacklogBytes: session.socketBacklogBytes,
-      appBacklogBytes: 0,
+      appBacklogBytes: session.queuedBytes,
       audioKbps: this.#audioEncoder?.config.targetBitrateKbps ?? 0,
     });
     if (decision.changed) this.#applyTarget();
-    if (decision.dropVideo && !this.#droppingVideo) {
-      this.#droppingVideo = true;
+    if (decision.dropVideo) {
+      // Video that waits this long is stale: drop what is queued (whole GOPs, the socket holds at most one
+      // message) and what comes next until a keyframe finds the backlog drained (#onPicture).
+      session.dropQueuedVideo();
+      if (!this.#droppingVideo) {
+        this.#droppingVideo = true;
+        this.#video.requestKeyframe();
+      }
+    } else if (this.#droppingVideo && this.#backlogDelayMs(session) <= this.#resumeDelayMs()) {
       this.#video.requestKeyframe();
     }
     if (decision.netBusy && now - this.#lastNetBusyMs >= TUNING.netBusyRepeatMs) {

@@ -1,7 +1,8 @@
 import type { PusherEnvironment, TransportSocket } from '../../harness/adapter/types.js';
 import type { Amf0Object } from '../rtmp/index.js';
-import { RtmpError, RtmpPublisher, type RtmpUrl } from '../rtmp/index.js';
+import { encodeAmf0, RtmpError, RtmpPublisher, type RtmpUrl } from '../rtmp/index.js';
 import { EventCode } from './event-codes.js';
+import { type QueuedKind, SendQueue } from './send-queue.js';
 
 /** Why an attempt or a live session ended, mapped to the seed's warning codes (docs/spec.md). */
 export type SessionFailureCode =
@@ -24,6 +25,8 @@ export interface PushSessionCallbacks {
   /** The attempt failed or the live session was lost. Called at most once, never after `close()`. */
   onFailure(failure: SessionFailure): void;
   onDrain(): void;
+  /** A queued media message was handed to the socket (net status counts what is sent, not what is dropped). */
+  onMediaWritten?(kind: 'video' | 'audio', bytes: number, keyframe: boolean, timestampMs: number): void;
 }
 
 export interface PushSessionOptions {
@@ -32,7 +35,24 @@ export interface PushSessionOptions {
   metadata: Amf0Object;
   connectTimeoutMs: number;
   callbacks: PushSessionCallbacks;
+  /**
+   * While publishing, a connection on which the network took no byte for this long while data waited is
+   * given up as a socket timeout (3005). Default 20,000 (longer than a transient outage; docs/pusher.md).
+   */
+  stallTimeoutMs?: number;
+  /** Audio frames that waited in the send queue longer than this are dropped. Default 20,000. */
+  audioMaxQueueMs?: number;
+  /** After close(), a socket that has not closed within this grace is destroyed. Default 1,000. */
+  closeGraceMs?: number;
 }
+
+/** Defaults of the session's queue and stall handling (docs/pusher.md "Send queue"). */
+export const SESSION_DEFAULTS = {
+  stallTimeoutMs: 20_000,
+  stallCheckMs: 500,
+  audioMaxQueueMs: 20_000,
+  closeGraceMs: 1_000,
+} as const;
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -50,6 +70,12 @@ export class PushSession {
   #phase: 'resolving' | 'connecting' | 'handshaking' | 'publishing-setup' | 'live' | 'ended' = 'resolving';
   #connectTimer: unknown;
   #bytesHanded = 0;
+  readonly #queue = new SendQueue();
+  #pumping = false;
+  #stallTimer: unknown;
+  #lastProgressBytes = 0;
+  #lastProgressMs = 0;
+  #dropped = { video: 0, audio: 0 };
 
   constructor(options: PushSessionOptions) {
     this.#opts = options;
@@ -67,6 +93,16 @@ export class PushSession {
   get socketBacklogBytes(): number {
     const s = this.#socket;
     return s && !s.destroyed ? s.writableLength : 0;
+  }
+
+  /** Bytes waiting in our send queue (not yet handed to the socket; they can still be dropped). */
+  get queuedBytes(): number {
+    return this.#queue.bytes;
+  }
+
+  /** Media messages dropped from the send queue so far, per track. */
+  get droppedMessages(): { video: number; audio: number } {
+    return { ...this.#dropped };
   }
 
   async begin(): Promise<void> {
@@ -109,9 +145,13 @@ export class PushSession {
     const counting: TransportSocket = socket;
     const originalWrite = socket.write.bind(socket);
     // Count what we hand to the socket: the controller's measure of drained bytes.
+    // The callback runs once the socket has passed the chunk on: time to hand it the next queued message.
     (counting as { write: TransportSocket['write'] }).write = (chunk, cb) => {
       this.#bytesHanded += chunk.byteLength;
-      return originalWrite(chunk, cb);
+      return originalWrite(chunk, (err) => {
+        cb?.(err);
+        if (!err) this.#pump();
+      });
     };
     const publisher = new RtmpPublisher({
       socket: counting,
@@ -133,6 +173,7 @@ export class PushSession {
       () => {
         if (this.#phase === 'ended') return;
         this.#phase = 'live';
+        this.#startStallWatch();
         this.#opts.callbacks.onPublishing();
       },
       (error: unknown) => {
@@ -159,17 +200,124 @@ export class PushSession {
     return [EventCode.WARNING_SOCKET_DISCONNECT, `socket: ${text}`];
   }
 
-  sendVideo(timestampMs: number, body: Uint8Array): boolean {
-    return this.#publisher?.state === 'publishing' ? this.#publisher.sendVideo(timestampMs, body) : false;
+  /** Queue one video tag body; `essential` for an AVC sequence header (never dropped). */
+  sendVideo(timestampMs: number, body: Uint8Array, keyframe = false, essential = false): void {
+    this.#enqueue('video', timestampMs, body, keyframe, essential);
   }
 
-  sendAudio(timestampMs: number, body: Uint8Array): boolean {
-    return this.#publisher?.state === 'publishing' ? this.#publisher.sendAudio(timestampMs, body) : false;
+  /** Queue one audio tag body; `essential` for the AAC sequence header (never dropped). */
+  sendAudio(timestampMs: number, body: Uint8Array, essential = false): void {
+    const now = this.#opts.env.clock.now();
+    const dropped = this.#queue.dropAudioQueuedBefore(
+      now - (this.#opts.audioMaxQueueMs ?? SESSION_DEFAULTS.audioMaxQueueMs),
+    );
+    this.#dropped.audio += dropped.messages;
+    this.#enqueue('audio', timestampMs, body, false, essential);
+  }
+
+  /**
+   * Drop every queued video frame (sequence headers stay). The caller resumes video at a keyframe.
+   * Returns the number of frames dropped.
+   */
+  dropQueuedVideo(): number {
+    const dropped = this.#queue.dropVideo();
+    this.#dropped.video += dropped.messages;
+    return dropped.messages;
+  }
+
+  #enqueue(
+    kind: QueuedKind,
+    timestampMs: number,
+    body: Uint8Array,
+    keyframe: boolean,
+    essential: boolean,
+    metadata?: Amf0Object,
+  ): void {
+    if (this.#publisher?.state !== 'publishing') return;
+    this.#queue.push({
+      kind,
+      timestampMs,
+      body,
+      keyframe,
+      essential,
+      queuedAtMs: this.#opts.env.clock.now(),
+      ...(metadata ? { metadata } : {}),
+    });
+    this.#pump();
+  }
+
+  /**
+   * Hand queued messages to the socket while it buffers nothing: one message at most waits inside the
+   * socket, the rest here where it can be dropped. The write callback calls this again.
+   */
+  #pump(): void {
+    if (this.#pumping) return;
+    const socket = this.#socket;
+    const publisher = this.#publisher;
+    if (!socket || !publisher) return;
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0 && !socket.destroyed && socket.writableLength === 0) {
+        if (publisher.state !== 'publishing') {
+          this.#queue.clear();
+          break;
+        }
+        const m = this.#queue.shift();
+        if (!m) break;
+        if (m.kind === 'video') publisher.sendVideo(m.timestampMs, m.body);
+        else if (m.kind === 'audio') publisher.sendAudio(m.timestampMs, m.body);
+        else if (m.metadata) publisher.sendMetadata(m.metadata);
+        if (m.kind !== 'data' && !m.essential)
+          this.#opts.callbacks.onMediaWritten?.(m.kind, m.body.byteLength, m.keyframe, m.timestampMs);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  // ---- stall watch ----------------------------------------------------------------------------
+  #startStallWatch(): void {
+    const clock = this.#opts.env.clock;
+    this.#lastProgressMs = clock.now();
+    this.#lastProgressBytes = this.#drainedBytes();
+    this.#stallTimer = clock.setInterval(() => this.#checkStall(), SESSION_DEFAULTS.stallCheckMs);
+  }
+
+  #stopStallWatch(): void {
+    this.#opts.env.clock.clearInterval(this.#stallTimer);
+    this.#stallTimer = undefined;
+  }
+
+  /** Bytes the network has taken from the socket so far. */
+  #drainedBytes(): number {
+    return this.#bytesHanded - this.socketBacklogBytes;
+  }
+
+  #checkStall(): void {
+    if (this.#phase !== 'live') return;
+    const now = this.#opts.env.clock.now();
+    const drained = this.#drainedBytes();
+    const waiting = this.socketBacklogBytes + this.#queue.bytes;
+    if (drained !== this.#lastProgressBytes || waiting === 0) {
+      this.#lastProgressBytes = drained;
+      this.#lastProgressMs = now;
+      return;
+    }
+    const limit = this.#opts.stallTimeoutMs ?? SESSION_DEFAULTS.stallTimeoutMs;
+    if (now - this.#lastProgressMs >= limit)
+      this.#fail(
+        EventCode.WARNING_SOCKET_DISCONNECT,
+        `socket: ETIMEDOUT the network took no byte for ${now - this.#lastProgressMs} ms while ${waiting} bytes waited`,
+      );
   }
 
   sendMetadata(metadata: Amf0Object): void {
-    if (this.#publisher?.state === 'publishing') {
-      this.#publisher.sendMetadata(metadata);
+    const publisher = this.#publisher;
+    if (publisher?.state === 'publishing') {
+      // In the queue, after the frames of the old size that are still waiting.
+      this.#enqueue('data', 0, encodeAmf0(['@setDataFrame', 'onMetaData', { ...metadata }]), false, true, {
+        ...metadata,
+      });
       return;
     }
     // Not publishing yet: the publish sequence sends the object it was given (the publisher keeps a
@@ -179,20 +327,35 @@ export class PushSession {
     Object.assign(current, metadata);
   }
 
-  /** Orderly teardown (FCUnpublish, deleteStream, close). No failure is reported afterwards. */
+  /**
+   * Orderly teardown: unsent media is dropped, FCUnpublish and deleteStream are written and the socket is
+   * ended; a socket still open after the grace period (a dead or congested link) is destroyed.
+   * No failure is reported afterwards.
+   */
   close(): void {
     const wasEnded = this.#phase === 'ended';
     this.#phase = 'ended';
     if (wasEnded) return;
-    this.#opts.env.clock.clearTimeout(this.#connectTimer);
+    const clock = this.#opts.env.clock;
+    clock.clearTimeout(this.#connectTimer);
+    this.#stopStallWatch();
+    this.#queue.clear();
+    const socket = this.#socket;
     if (this.#publisher) this.#publisher.close();
-    else this.#socket?.destroy();
+    else socket?.destroy();
+    if (socket && !socket.destroyed) {
+      clock.setTimeout(() => {
+        if (!socket.destroyed) socket.destroy();
+      }, this.#opts.closeGraceMs ?? SESSION_DEFAULTS.closeGraceMs);
+    }
   }
 
   #fail(code: SessionFailureCode, reason: string): void {
     if (this.#phase === 'ended') return;
     this.#phase = 'ended';
     this.#opts.env.clock.clearTimeout(this.#connectTimer);
+    this.#stopStallWatch();
+    this.#queue.clear();
     const socket = this.#socket;
     if (socket && !socket.destroyed) socket.destroy();
     this.#opts.callbacks.onFailure({ code, reason });

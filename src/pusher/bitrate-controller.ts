@@ -50,6 +50,8 @@ const FAST_INCREASE_FACTOR = 1.15;
 const INCREASE_MIN_STEP_KBPS = 30;
 const DECREASE_HOLD_MS = 600;
 const QUIET_DELAY_MS = 60;
+/** The 1101 condition is judged on the rate drained over this long: a socket drains in bursts. */
+const BUSY_WINDOW_MS = 1000;
 
 export class BitrateController {
   #min: number;
@@ -65,6 +67,8 @@ export class BitrateController {
   #busySinceMs: number | undefined;
   /** Video share of the throughput measured at the last decrease (undefined: no congestion seen yet). */
   #congestedVideoKbps: number | undefined;
+  /** Bytes drained by the network so far, per step, over the last BUSY_WINDOW_MS (and one step before). */
+  #drainHistory: { nowMs: number; drainedBytes: number; waiting: boolean }[] = [];
 
   constructor(options: BitrateControllerOptions) {
     this.#min = options.minKbps;
@@ -99,6 +103,7 @@ export class BitrateController {
     this.#quietSinceMs = undefined;
     this.#busySinceMs = undefined;
     this.#congestedVideoKbps = undefined;
+    this.#drainHistory = [];
   }
 
   update(sample: BitrateSample): BitrateDecision {
@@ -164,9 +169,16 @@ export class BitrateController {
     }
 
     const atFloor = this.#target <= this.#min;
-    // Busy only when the measured throughput cannot carry the floor (docs/spec.md events/net-busy/1 and /3):
-    // a long queue at the floor on a link that carries min-bitrate is still draining, not a poor network.
-    const busyNow = atFloor && throughput < this.#min + sample.audioKbps;
+    // Busy only when the link cannot carry the floor (docs/spec.md events/net-busy/1 and /3): a long queue
+    // at the floor on a link that carries min-bitrate is still draining, not a poor network. Judged on the
+    // rate drained over the last second while data waited: per step, a socket drains in bursts (nothing in
+    // one step, twice as much in the next), so a per-step rate flips around the floor and never holds 1 s.
+    const windowKbps = this.#drainedOverWindow(sample, prev);
+    const busyNow =
+      atFloor &&
+      (windowKbps !== undefined
+        ? windowKbps < this.#min + sample.audioKbps
+        : throughput < this.#min + sample.audioKbps);
     if (busyNow) this.#busySinceMs ??= now;
     else this.#busySinceMs = undefined;
     const netBusy = this.#busySinceMs !== undefined && now - this.#busySinceMs >= 1000;
@@ -180,6 +192,26 @@ export class BitrateController {
       queueDelayMs: Math.round(queueDelayMs),
       throughputKbps: Math.round(throughput),
     };
+  }
+
+  /**
+   * Rate the network drained over the last BUSY_WINDOW_MS, kbit/s, when data waited in most of its steps
+   * (an idle link's rate is only what we sent); undefined before a full window.
+   */
+  #drainedOverWindow(sample: BitrateSample, prev: BitrateSample | undefined): number | undefined {
+    const h = this.#drainHistory;
+    h.push({
+      nowMs: sample.nowMs,
+      drainedBytes: sample.bytesHandedToSocket - sample.socketBacklogBytes,
+      waiting: prev !== undefined && prev.socketBacklogBytes + prev.appBacklogBytes > 0,
+    });
+    while (h.length > 2 && h[1].nowMs <= sample.nowMs - BUSY_WINDOW_MS) h.shift();
+    const first = h[0];
+    const span = sample.nowMs - first.nowMs;
+    if (span < BUSY_WINDOW_MS) return undefined;
+    const steps = h.slice(1);
+    if (steps.filter((x) => x.waiting).length * 2 < steps.length) return undefined;
+    return ((h[h.length - 1].drainedBytes - first.drainedBytes) * 8) / span;
   }
 }
 

@@ -1,0 +1,46 @@
+import t from 'tap';
+import { BitrateController } from '../../../src/pusher/bitrate-controller.js';
+
+/**
+ * Feeds the controller 250 ms steps of a link that drains in bursts: nothing in one step, twice the mean in
+ * the next (what the campaign saw, .scratch/pusher-bugs.md run 339), with data always waiting.
+ */
+function burstyLink(meanKbps: number, steps: number, minKbps = 600, audioKbps = 64) {
+  const c = new BitrateController({
+    minKbps,
+    maxKbps: 2500,
+    congestedDelayMs: 300,
+    dropDelayMs: 2000,
+    initialKbps: minKbps,
+  });
+  let handed = 0;
+  let drained = 0;
+  const busyAt: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const now = i * 250;
+    // We keep a 60 kB backlog: hand over what was drained plus a constant queue.
+    drained += i % 2 === 0 ? 0 : (2 * meanKbps * 250) / 8;
+    handed = drained + 60_000;
+    const d = c.update({
+      nowMs: now,
+      bytesHandedToSocket: handed,
+      socketBacklogBytes: handed - drained,
+      appBacklogBytes: 0,
+      audioKbps,
+    });
+    if (d.netBusy) busyAt.push(now);
+  }
+  return busyAt;
+}
+
+t.test('1101 when the link drains in bursts below min-bitrate + audio on average', (t) => {
+  const busy = burstyLink(600, 40); // 600 < 600 + 64
+  t.ok(busy.length > 0, 'net busy raised');
+  t.ok(busy[0] <= 3000, `first at ${busy[0]} ms`);
+  t.end();
+});
+
+t.test('no 1101 when the bursts carry the floor on average', (t) => {
+  t.same(burstyLink(900, 40), [], 'never busy at 900 kbit/s');
+  t.end();
+});

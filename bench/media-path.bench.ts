@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { AacEncoder } from '../harness/devices/encoders/aac/index.js';
 import { H264Encoder } from '../harness/devices/encoders/h264/index.js';
 import { StreamObserver } from '../harness/observer/stream-observer.js';
@@ -63,8 +64,11 @@ sim.scheduler.every(10_000_000, () => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 });
 const start = wallMs();
+const cpuStart = process.cpuUsage();
 await sim.runFor(seconds * 1_000_000);
 const ms = wallMs() - start;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
 const timeline = observer.close();
 sim.dispose();
 const factor = Math.round((seconds * 1000) / ms);
@@ -75,7 +79,7 @@ report({
   unit: 'x real time',
   target: '>= 300x (aim 1000x)',
   pass: factor >= 300,
-  detail: { wallMs: Math.round(ms), tags: timeline.tags.length, bytes: timeline.bytes, yields: sim.yields },
+  detail: { wallMs: Math.round(ms), cpuMs, loadAverage: os.loadavg()[0].toFixed(2), tags: timeline.tags.length, bytes: timeline.bytes, yields: sim.yields },
 });
 report({
   name: 'media path: peak memory (RSS)',

@@ -13,8 +13,9 @@ import {
   type Push,
   type PusherEvent,
   type PushModel,
-  pushModel,
 } from './internal/push-model.js';
+import { replyDelivery } from './internal/reply-delivery.js';
+import { pushModelWithGiveUps } from './internal/silent-give-up.js';
 import {
   eventsWithCode,
   excerpt,
@@ -147,7 +148,7 @@ export const pushBegins: Check = {
   requirement: 'events/push-begin/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const accepted = m.connections.filter(
       (c) =>
         c.publishStartMs !== undefined &&
@@ -156,16 +157,34 @@ export const pushBegins: Check = {
     const begins = m.events.filter((e) => e.code === 1002);
     if (accepted.length === 0 && begins.length === 0) return notApplicable('no publish was accepted');
     const used = new Set<PusherEvent>();
+    let undelivered = 0;
     for (const c of accepted) {
-      const at = c.publishStartMs as number;
+      const acceptedAt = c.publishStartMs as number;
       const accept = c.records.find((r) => r.kind === 'server.postPublish');
-      const e = begins.find((b) => !used.has(b) && b.t >= at && b.t <= at + E);
+      // E runs from when the server's answer reached the pusher, not from the acceptance at the server.
+      const reply = replyDelivery(c, acceptedAt);
+      if (reply && 'lost' in reply) {
+        // The answer never arrived (the connection died first): the pusher could not know. A 1002 it
+        // emitted anyway is this connection's, not an extra one.
+        const late = begins.find((b) => !used.has(b) && b.t >= acceptedAt && b.seq < (c.endSeq ?? Infinity));
+        if (late) used.add(late);
+        undelivered++;
+        continue;
+      }
+      const at = reply ? reply.deliveredMs : acceptedAt;
+      const e = begins.find((b) => !used.has(b) && b.t >= acceptedAt && b.t <= at + E);
+      // The push ended (stop(), a critical error) before the answer arrived, or the case did before E.
+      const push = m.pushes.find((p) => p.attempts.some((a) => a.connection === c));
+      if (!e && ((push && push.endMs <= at) || at + E > m.caseEndMs)) {
+        undelivered++;
+        continue;
+      }
       if (!e)
         return fail(
-          `the server accepted the publish on connection ${c.conn} at ${at} ms; no 1002 within ${E} ms`,
+          `the server accepted the publish on connection ${c.conn} at ${acceptedAt} ms${reply ? ` (its answer reached the pusher at ${at} ms)` : ''}; no 1002 within ${E} ms`,
           {
             atMs: at,
-            evidence: excerpt([accept, ...begins.map((b) => b.record)]),
+            evidence: excerpt([accept, reply?.record, ...begins.map((b) => b.record)]),
           },
         );
       used.add(e);
@@ -191,8 +210,12 @@ export const pushBegins: Check = {
         atMs: extra[0].t,
         evidence: excerpt([...extra.map((b) => b.record), ...accepted.map((c) => c.connect)]),
       });
+    if (undelivered === accepted.length && accepted.length > 0)
+      return indeterminate(
+        `no 1002 was due for ${undelivered} accepted publish(es): the server's answer never reached the pusher, or the push or the case ended first`,
+      );
     return pass(
-      `${accepted.length} accepted publish(es), each with one 1002 within ${E} ms and no earlier media`,
+      `${accepted.length - undelivered} accepted publish(es), each with one 1002 within ${E} ms of its answer's delivery and no earlier media${undelivered ? `; ${undelivered} not due (answer not delivered, or the push ended first)` : ''}`,
       {
         numbers: { accepted: accepted.length, events: begins.length },
       },
@@ -207,7 +230,7 @@ export const cameraOpened: Check = {
   requirement: 'events/camera/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const opens = deviceLog(trace).handles.filter((h) => h.device === 'camera');
     const evts = m.events.filter((e) => e.code === 1003);
     if (opens.length === 0 && evts.length === 0) return notApplicable('no camera was opened');
@@ -349,7 +372,7 @@ function expectEvent(
 export const cameraFailed: Check = {
   requirement: 'events/camera/2',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return expectEvent(m, cameraFailures(trace, m), -1301, 'no camera failed during a push', [1003]);
   },
 };
@@ -358,7 +381,7 @@ export const cameraFailed: Check = {
 export const microphoneFailed: Check = {
   requirement: 'events/microphone/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return expectEvent(m, microphoneFailures(trace, m), -1302, 'no microphone failed during a push');
   },
 };
@@ -402,7 +425,7 @@ function encoderFailures(
 export const hardwareEncoderFallback: Check = {
   requirement: 'events/encoder/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const failures = encoderFailures(trace, m, 'videoEncoder', 'hardware', false);
     if (failures.length === 0) return notApplicable('no hardware video encoder failed during a push');
     const handles = deviceLog(trace).handles;
@@ -462,7 +485,7 @@ function hardwareFailedBefore(trace: readonly TraceRecord[], m: PushModel, p: Pu
 export const softwareEncoderFailed: Check = {
   requirement: 'events/encoder/2',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const failures = encoderFailures(trace, m, 'videoEncoder', 'software', false).filter((f) => {
       const p = m.pushOfSeq(f.seq);
       return p !== undefined && hardwareFailedBefore(trace, m, p, f.seq);
@@ -475,7 +498,7 @@ export const softwareEncoderFailed: Check = {
 export const audioEncoderFailed: Check = {
   requirement: 'events/encoder/3',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return expectEvent(
       m,
       encoderFailures(trace, m, 'audioEncoder', undefined, false),
@@ -489,7 +512,7 @@ export const audioEncoderFailed: Check = {
 export const unsupportedResolution: Check = {
   requirement: 'events/encoder/4',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return expectEvent(
       m,
       encoderFailures(trace, m, 'videoEncoder', undefined, true),
@@ -504,7 +527,7 @@ export const unsupportedResolution: Check = {
 export const unsupportedSampleRate: Check = {
   requirement: 'events/encoder/5',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return expectEvent(
       m,
       encoderFailures(trace, m, 'audioEncoder', undefined, true),
@@ -519,7 +542,7 @@ export const unsupportedSampleRate: Check = {
 export const encoderOverload: Check = {
   requirement: 'events/encoder/6',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const log = deviceLog(trace);
     const overloads = log.faults.filter((f) => {
       if (str(f, 'device') !== 'videoEncoder' || str(f, 'fault') !== 'overload') return false;
@@ -640,7 +663,7 @@ function judgeFailureCode(
 export const dnsFailed: Check = {
   requirement: 'events/network/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const outcome = judgeFailureCode(m, ['dns'], 3001, [3002, 3003, 3004, 3005], 'no DNS resolution failed');
     if (outcome.status !== 'pass') return outcome;
     const connected = networkFailures(m, ['dns']).find((x) => x.attempt.connection);
@@ -657,7 +680,7 @@ export const dnsFailed: Check = {
 export const connectFailed: Check = {
   requirement: 'events/network/2',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return judgeFailureCode(
       m,
       ['connect', 'connect-timeout'],
@@ -676,7 +699,7 @@ export const connectFailed: Check = {
 export const handshakeFailed: Check = {
   requirement: 'events/network/3',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     return judgeFailureCode(
       m,
       ['handshake', 'handshake-timeout'],
@@ -696,7 +719,7 @@ export const serverClosed: Check = {
   requirement: 'events/network/4',
   evaluate(trace) {
     return judgeFailureCode(
-      pushModel(trace),
+      pushModelWithGiveUps(trace),
       ['server-close'],
       3004,
       [3005, 3003],
@@ -710,7 +733,7 @@ export const socketFailed: Check = {
   requirement: 'events/network/5',
   evaluate(trace) {
     return judgeFailureCode(
-      pushModel(trace),
+      pushModelWithGiveUps(trace),
       ['socket'],
       3005,
       [3004, 3003],
@@ -726,7 +749,7 @@ export const reconnectAnnounced: Check = {
   requirement: 'events/reconnect/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     let reconnections = 0;
     let announced = 0;
     for (const p of m.pushes) {
@@ -758,7 +781,11 @@ export const reconnectAnnounced: Check = {
         all1102.length === recon.length ||
         (all1102.length === recon.length + 1 &&
           pending.length === 1 &&
-          (p.endCause === 'stop' || p.endCause === 'case-end' || p.endCause === 'url-change'));
+          (p.endCause === 'stop' ||
+            p.endCause === 'case-end' ||
+            p.endCause === 'url-change' ||
+            // A critical error (a device failed) ended the push during the interval before the retry.
+            p.endCause === 'critical'));
       if (!ok)
         return fail(
           `push ${p.index + 1} emitted ${all1102.length} 1102 event(s) for ${recon.length} reconnection attempt(s)`,
@@ -786,7 +813,7 @@ export const failureFollowedByRetry: Check = {
   requirement: 'events/reconnect/2',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     let judged = 0;
     for (const p of m.pushes) {
       const codes = p.events.filter((e) => isFailureCode(e.code) && e.seq < p.endSeq);
@@ -861,7 +888,7 @@ export const reconnectExhausted: Check = {
   requirement: 'events/reconnect/3',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const n = profileValue(trace, 'reconnectAttempts') ?? 3;
     let judged = 0;
     for (const p of m.pushes) {
@@ -999,7 +1026,7 @@ function capacityIntervals(
 export const netBusyWarned: Check = {
   requirement: 'events/net-busy/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const quiet = noCameraVideo(trace, m);
     const poor = capacityIntervals(trace, m, (v, min) => v < 0.9 * min, quiet);
     if (poor === undefined) return indeterminate('the uplink capacity is not known while publishing');
@@ -1035,7 +1062,7 @@ export const netBusyPace: Check = {
   requirement: 'events/net-busy/2',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const warns = m.events.filter((e) => e.code === 1101);
     for (let i = 1; i < warns.length; i++) {
       const gap = warns[i].t - warns[i - 1].t;
@@ -1078,7 +1105,7 @@ export const noFalseNetBusy: Check = {
   requirement: 'events/net-busy/3',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const good = capacityIntervals(trace, m, (v, min) => v >= 1.5 * min);
     const warns = m.events.filter((e) => e.code === 1101);
     if (good === undefined)
@@ -1110,7 +1137,7 @@ export const criticalEndsPush: Check = {
   requirement: 'events/critical/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const log = deviceLog(trace);
     const ended = m.pushes.filter((p) => p.endCause === 'critical');
     if (ended.length === 0) return notApplicable('no critical error');
@@ -1169,7 +1196,7 @@ export const devicesBeforeNetwork: Check = {
   requirement: 'events/order/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const log = deviceLog(trace);
     const app = appStateAt(trace);
     let judged = 0;
@@ -1239,7 +1266,7 @@ export const attemptEventOrder: Check = {
   requirement: 'events/order/2',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     let judged = 0;
     for (const p of m.pushes)
       for (const a of p.attempts) {

@@ -5,7 +5,8 @@ import { deviceLog } from './internal/device-handles.js';
 import { linkOutages, outageDuring } from './internal/link-outages.js';
 import { mediaTimeline } from './internal/media-timeline.js';
 import { pausedDuring, pauseSpans } from './internal/pause-spans.js';
-import { type Attempt, isFailureCode, type Push, type PushModel, pushModel } from './internal/push-model.js';
+import { type Attempt, isFailureCode, type Push, type PushModel } from './internal/push-model.js';
+import { pushModelWithGiveUps } from './internal/silent-give-up.js';
 import {
   excerpt,
   fail,
@@ -42,7 +43,7 @@ function startRecord(a: Attempt): TraceRecord | undefined {
 export const attemptsThenStop: Check = {
   requirement: 'reconnect/attempts/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const n = reconnectAttempts(trace);
     const failing = m.pushes.filter(
       (p) =>
@@ -109,7 +110,7 @@ export const noReconnectStorm: Check = {
   requirement: 'reconnect/interval/1',
   always: true,
   evaluate(trace) {
-    const list = intervals(pushModel(trace));
+    const list = intervals(pushModelWithGiveUps(trace));
     if (list.length === 0) return notApplicable('no reconnection attempt');
     const bad = list.find((x) => x.gap < 1000);
     if (bad)
@@ -133,7 +134,7 @@ export const reconnectInterval2: Check = {
   requirement: 'reconnect/interval/2',
   always: true,
   evaluate(trace) {
-    const list = intervals(pushModel(trace));
+    const list = intervals(pushModelWithGiveUps(trace));
     if (list.length === 0) return notApplicable('no reconnection attempt');
     const i = reconnectInterval(trace);
     const tol = Math.max(0.1 * i, 250);
@@ -159,7 +160,7 @@ export const quietAfterExhaustion: Check = {
   requirement: 'reconnect/exhausted/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const log = deviceLog(trace);
     const ended = m.pushes.filter((p) => p.endCause === 'exhausted');
     if (ended.length === 0) return notApplicable('no -1307');
@@ -207,7 +208,7 @@ export const quietAfterExhaustion: Check = {
 export const countResets: Check = {
   requirement: 'reconnect/reset/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const n = reconnectAttempts(trace);
     let judged = 0;
     for (const p of m.pushes) {
@@ -289,7 +290,7 @@ export const RECOVERY_BUDGET_MS = 5_000;
 export const reconnectRecovers: Check = {
   requirement: 'reconnect/recovery/1',
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const media = mediaTimeline(trace);
     const pauses = pauseSpans(trace);
     const outages = linkOutages(trace);
@@ -404,7 +405,7 @@ export const singleConnection: Check = {
   requirement: 'reconnect/single-connection/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const conns = m.connections;
     if (conns.length < 2) return notApplicable('fewer than two connections');
     for (let i = 1; i < conns.length; i++) {
@@ -433,7 +434,7 @@ export const devicesStayOpen: Check = {
   requirement: 'reconnect/devices/1',
   always: true,
   evaluate(trace) {
-    const m = pushModel(trace);
+    const m = pushModelWithGiveUps(trace);
     const log = deviceLog(trace);
     const disturbances = [
       ...ofKind(trace, 'pusher.attributes'),

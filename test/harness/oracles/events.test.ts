@@ -113,6 +113,35 @@ t.test('events/push-begin/1: one 1002 per accepted publish, after 1001, before m
   is(t, pushBegins, new Story().begin().build(), 'not-applicable', 'nothing published');
 });
 
+t.test("events/push-begin/1: E runs from the answer's delivery to the pusher", async (t) => {
+  /** Publish accepted at 100 ms; the answer (156 bytes) delivered at `deliveredAt` (null: never). */
+  const build = (deliveredAt: number | null, beginAt: number | null, resetAt?: number) => {
+    const s = new Story().begin();
+    s.op(0, 'start');
+    s.devices(0);
+    s.dns(70, ADDRESS);
+    const c = s.connect(70);
+    s.connected(80, c);
+    s.event(80, 1001);
+    s.add(85, 'net.send', { link: 'downlink', conn: c, bytes: 3073 });
+    s.add(90, 'net.deliver', { link: 'downlink', conn: c, bytes: 3073 });
+    s.handshake(90, c);
+    s.add(100, 'net.send', { link: 'downlink', conn: c, bytes: 156 });
+    s.accepted(100, c);
+    if (deliveredAt !== null) s.add(deliveredAt, 'net.deliver', { link: 'downlink', conn: c, bytes: 156 });
+    if (beginAt !== null) s.event(beginAt, 1002);
+    if (resetAt !== undefined) {
+      s.reset(resetAt, c);
+      s.event(resetAt, 3005);
+    }
+    s.end(20_000);
+    return s.build();
+  };
+  is(t, pushBegins, build(2600, 2650), 'pass', 'answer delayed 2.5 s by the downlink, 1002 at once');
+  is(t, pushBegins, build(2600, 3700), 'fail', '1002 1.1 s after the answer arrived');
+  is(t, pushBegins, build(null, null, 900), 'indeterminate', 'the answer was lost with the connection');
+});
+
 t.test('events/camera/1: one 1003 per camera open; a late open after stop is closed silently', async (t) => {
   const good = new Story().begin();
   startedPush(good);
@@ -366,6 +395,18 @@ t.test('events/reconnect/1..3: 1102 before each retry, then exactly one -1307 af
   is(t, reconnectExhausted, early, 'fail', '-1307 after two reconnections');
   const never = failingPush(refusedAttempt(), { end1307: false });
   is(t, reconnectExhausted, never, 'fail', 'no -1307');
+  // A DNS failure announced with 1102, then a critical error (the microphone) before the retry starts.
+  const critical = new Story().begin();
+  critical.op(0, 'start');
+  const d = critical.devices(0);
+  critical.dns(70, { error: 'SERVFAIL' });
+  critical.event(70, 3001);
+  critical.event(70, 1102);
+  critical.fault(1000, 'microphone', 'failed', d.mic as number);
+  critical.event(1000, -1302);
+  closeAll(critical, 1000, d);
+  critical.end(10_000);
+  is(t, reconnectAnnounced, critical.build(), 'pass', 'a critical error ended the push before the retry');
   const clean = new Story().begin();
   startedPush(clean);
   is(t, reconnectAnnounced, clean.build(), 'not-applicable', 'no reconnection');
@@ -523,6 +564,27 @@ t.test('events/order/2: per attempt, events follow the connection life', async (
     return at;
   });
   is(t, attemptEventOrder, double, 'fail', 'two codes for one failure');
+  // A half-open connection after the handshake: the pusher gives up on its own timeout with 3005.
+  const silent = (fault: string) => {
+    const s = new Story().begin();
+    s.op(0, 'start');
+    s.devices(0);
+    s.dns(70, ADDRESS);
+    const c = s.connect(70, fault);
+    s.connected(80, c);
+    s.event(80, 1001);
+    s.handshake(90, c);
+    s.command(100, c, 'publish', [null, 's1', 'live']);
+    s.pusherClose(10_100, c);
+    s.event(10_100, 3005);
+    s.event(10_100, 1102);
+    s.attempt(13_100);
+    s.end(20_000);
+    return s.build();
+  };
+  is(t, attemptEventOrder, silent('half-open'), 'pass', 'gave up on a half-open connection: 3005');
+  is(t, reconnectAnnounced, silent('half-open'), 'pass', 'the next attempt is a reconnection');
+  is(t, attemptEventOrder, silent('none'), 'fail', 'closed a healthy connection and reported 3005');
   is(t, attemptEventOrder, new Story().begin().build(), 'not-applicable', 'no attempt');
 });
 

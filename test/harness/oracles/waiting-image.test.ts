@@ -272,3 +272,101 @@ t.test('waiting-image/fallback/1', async (t) => {
   expectStatus(t, fallbackWithoutImage, syntheticPush(), 'not-applicable');
   expectStatus(t, fallbackWithoutImage, scenario({ fgAtMs: 12000 }), 'indeterminate');
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Campaign false positives of seed 1: media times at the pusher's side, pauses and injected faults.
+// ---------------------------------------------------------------------------------------------------
+
+const isTag = (r: TraceRecord, type: string) => r.kind === 'observer.tag' && r.data.type === type;
+const tsOf = (r: TraceRecord) => Number(r.data.ts);
+
+/** Re-time and re-stamp records, then restore the trace's order. */
+function retimed(trace: readonly TraceRecord[], change: (r: TraceRecord) => TraceRecord): TraceRecord[] {
+  return trace
+    .map(change)
+    .sort((a, b) => a.t - b.t || a.seq - b.seq)
+    .map((r, seq) => ({ ...r, seq }));
+}
+
+t.test('waiting-image/fallback/1: video written before backgrounding may arrive after it', async (t) => {
+  // Connection 1 fails at 3000 ms; the pusher republishes at 3500 ms and node-media-server continues the
+  // timeline (adds the last timestamp per track); frames captured 4900..5000 ms queue and arrive at 5150 ms.
+  const republished = scenario({
+    url: '',
+    fgAtMs: 12000,
+    background: 'nothing',
+    tweak: (o) => ({ ...o, closeAtMs: 3000, reconnections: [{ connectAtMs: 3300, publishAtMs: 3500 }] }),
+  });
+  const last = { audio: 0, video: 0 };
+  for (const r of republished)
+    if (r.kind === 'observer.tag' && r.t <= 3000_000) last[r.data.type as 'audio' | 'video'] = tsOf(r);
+  const trace = retimed(republished, (r) => {
+    if (r.kind !== 'observer.tag' || r.t < 3500_000) return r;
+    const ts = tsOf(r);
+    const type = r.data.type as 'audio' | 'video';
+    const late = type === 'video' && ts >= 4900 && ts <= 5000;
+    return { ...r, t: late ? 5150_000 : r.t, data: { ...r.data, ts: ts + last[type] } };
+  });
+  t.ok(
+    trace.some((r) => isTag(r, 'video') && r.t === 5150_000),
+    'camera frames arrive after the background record',
+  );
+  expectStatus(t, fallbackWithoutImage, trace, 'pass');
+  // Still sharp: a frame captured in the background fails, shifted or not.
+  const leaked = retimed(trace, (r) =>
+    isTag(r, 'video') && r.t === 5150_000 ? { ...r, data: { ...r.data, ts: tsOf(r) + 200 } } : r,
+  );
+  expectStatus(t, fallbackWithoutImage, leaked, 'fail');
+});
+
+t.test('waiting-image/fallback/1 and keep-alive/1: pauses and injected faults', async (t) => {
+  // pause() at 7000 ms in the background: no media is due until resume() (+ 2 s).
+  const paused = scenario({
+    url: '',
+    fgAtMs: 12000,
+    background: 'nothing',
+    tweak: (o) => ({
+      ...o,
+      audio: (tMs) => tMs < 7000 || tMs > 12000,
+      extra: (b) => {
+        o.extra?.(b);
+        b.add(7000, 'pusher.op', { op: 'pause', id: 2, phase: 'call' });
+        b.add(7000, 'pusher.op', { op: 'pause', id: 2, phase: 'result', ok: true, errMsg: 'pause:ok' });
+      },
+    }),
+  });
+  expectStatus(t, fallbackWithoutImage, paused, 'pass');
+  expectStatus(t, keepAliveHolds, paused, 'pass');
+  // A server kick at 8000 ms: the 1102 and the reconnection are the reconnect rules' business, and the
+  // frames in flight were lost.
+  const kicked = scenario({
+    url: '',
+    fgAtMs: 12000,
+    background: 'nothing',
+    tweak: (o) => ({
+      ...o,
+      closeAtMs: 8000,
+      audio: (tMs) => tMs < 7600 || tMs > 11000,
+      reconnections: [{ connectAtMs: 11000, publishAtMs: 11200 }],
+      extra: (b) => {
+        o.extra?.(b);
+        b.add(60, 'net.connected', { conn: 1, local: '10.0.0.2:50000' });
+        b.add(70, 'wire.handshake', { conn: 1, event: 's2-received' });
+        b.add(7999.999, 'server.kick', { ip: '10.0.0.2:50000', reason: 'scheduled kick' });
+        b.add(8000, 'pusher.event', { code: 3004, message: 'server closed' });
+        b.add(8000, 'pusher.event', { code: 1102, message: 'reconnect' });
+      },
+    }),
+  });
+  expectStatus(t, fallbackWithoutImage, kicked, 'pass');
+  expectStatus(t, keepAliveHolds, kicked, 'pass');
+  // Still sharp: the same gap without a pause or a fault fails.
+  const silent = scenario({
+    url: '',
+    fgAtMs: 12000,
+    background: 'nothing',
+    tweak: (o) => ({ ...o, audio: (tMs) => tMs < 7000 || tMs > 12000 }),
+  });
+  expectStatus(t, fallbackWithoutImage, silent, 'fail');
+  expectStatus(t, keepAliveHolds, silent, 'fail');
+});

@@ -10,7 +10,7 @@ import {
   type ServerTag,
 } from './internal/media-timeline.js';
 import type { Operation } from './internal/operations-log.js';
-import { appStateAt, type Push, type PushModel, pushModel } from './internal/push-model.js';
+import { appStateAt, LIFECYCLE_CODES, type Push, type PushModel, pushModel } from './internal/push-model.js';
 import {
   firstDeliveryHandedOverAfter,
   pusherCloseBy,
@@ -26,6 +26,7 @@ import {
   indeterminate,
   ms,
   notApplicable,
+  num,
   ofKind,
   pass,
   profileValue,
@@ -430,11 +431,22 @@ export const idleOperationsHarmless: Check = {
           atMs: o.callMs,
           evidence: [o.call],
         });
+      const p = pushBefore(m, o);
       const until = o.callMs + E;
-      const window = trace.filter((r) => r.seq > o.call.seq && ms(r) <= until);
+      // What another cause explains ends the window: the next operation, attribute change or app switch,
+      // an injected network or device fault.
+      const cause = trace.find((r) => r.seq > o.call.seq && (ms(r) > until || otherCause(r)));
+      const endSeq = cause?.seq ?? Number.POSITIVE_INFINITY;
+      const window = trace.filter((r) => r.seq > o.call.seq && r.seq < endSeq);
+      // A push still connecting (or waiting to reconnect) goes on connecting: its network activity and
+      // lifecycle events belong to that procedure, not to the call.
+      const connecting = p !== undefined && !publishingAt(p, o.callMs, o.call.seq);
+      const rtmp = new Map(m.connections.map((c) => [c.conn, c]));
       const bad = window.find((r) => {
         if (r.kind === 'device.call') {
           const method = str(r, 'method');
+          // An open called before the call and settling after it (a start still opening its devices).
+          if ((num(r, 'calledAtMs') ?? ms(r)) < o.callMs) return false;
           return (
             !active ||
             (method !== 'setTargetBitrate' &&
@@ -443,9 +455,17 @@ export const idleOperationsHarmless: Check = {
           );
         }
         if (r.kind === 'net.connect' || (r.kind === 'net.dns.query' && str(r, 'via') !== 'httpdns'))
-          return true;
-        if (r.kind === 'net.fin' && str(r, 'link') === 'uplink') return true;
-        if (r.kind === 'pusher.event') return !active || !ADAPTATION_CODES.has(Number(r.data.code));
+          return !connecting;
+        if (r.kind === 'net.fin' && str(r, 'link') === 'uplink') {
+          // Only the pusher's RTMP connections of a push still active at the call (the FIN of a push
+          // that ended earlier is that push's teardown; the waiting-image fetch is not a push's).
+          const c = rtmp.get(num(r, 'conn') ?? -1);
+          return c !== undefined && p !== undefined && m.pushOfSeq(c.connect.seq) === p;
+        }
+        if (r.kind === 'pusher.event') {
+          const code = Number(r.data.code);
+          return !active || !(ADAPTATION_CODES.has(code) || (connecting && LIFECYCLE_CODES.has(code)));
+        }
         return false;
       });
       if (bad)
@@ -462,6 +482,31 @@ export const idleOperationsHarmless: Check = {
     });
   },
 };
+
+/** A record with a cause of its own, after which activity is not blamed on an earlier redundant call. */
+function otherCause(r: TraceRecord): boolean {
+  switch (r.kind) {
+    case 'pusher.op':
+      return str(r, 'phase') === 'call';
+    case 'pusher.attributes':
+    case 'app.state':
+    case 'device.fault':
+    case 'net.reset':
+    case 'net.close':
+    case 'net.half_open':
+    case 'net.toxic':
+    case 'net.connect_error':
+    case 'server.kick':
+    case 'server.reject':
+      return true;
+    case 'net.fin':
+      return str(r, 'link') === 'downlink';
+    case 'net.dns.answer':
+      return field(r, 'error') !== undefined && str(r, 'via') !== 'httpdns';
+    default:
+      return false;
+  }
+}
 
 /** Pauses that succeeded during a push, with the resume that ended them (if any). */
 function pausedIntervals(m: PushModel): { pause: Operation; resume?: Operation; push: Push }[] {

@@ -220,6 +220,51 @@ t.test('operations/idle/1: stop, pause and resume with nothing to act on do noth
   is(t, idleOperationsHarmless, new Story().begin().build(), 'not-applicable', 'no such call');
 });
 
+t.test(
+  'operations/idle/1: activity with a cause of its own is not blamed on the redundant call',
+  async (t) => {
+    // resume() while publishing, then stop() 200 ms later closes everything.
+    const thenStop = pushWith((s, d) => {
+      s.op(3000, 'resume', true, 'resume:ok (not paused)');
+      s.op(3200, 'stop');
+      closeAll(s, 3200, d);
+      s.pusherClose(3300, d.conn);
+    });
+    is(t, idleOperationsHarmless, thenStop, 'pass', 'the stop() that follows closes the devices');
+    // resume() while the push is still connecting: the publish completes (1002) after it.
+    const connecting = new Story().begin();
+    connecting.op(0, 'start');
+    connecting.devices(0);
+    connecting.op(60, 'resume', true, 'resume:ok (not paused)');
+    connecting.attempt(70);
+    connecting.end(5000);
+    is(t, idleOperationsHarmless, connecting.build(), 'pass', '1001/1002 of the attempt in progress');
+    // resume() while publishing; the network resets the connection: 3005, 1102, a new connect.
+    const reset = pushWith((s, d) => {
+      s.op(3000, 'resume', true, 'resume:ok (not paused)');
+      s.reset(3100, d.conn);
+      s.event(3100, 3005);
+      s.event(3100, 1102);
+    });
+    is(t, idleOperationsHarmless, reset, 'pass', 'a reset after the call');
+    // stop() on an idle pusher while the previous push's connection is still closing.
+    const closing = new Story().begin();
+    closing.op(0, 'start');
+    const d = cleanPush(closing, 0, 5000);
+    closing.op(5000, 'stop');
+    closeAll(closing, 5000, d);
+    closing.op(5100, 'stop', true, 'stop:ok (not pushing)');
+    closing.pusherClose(5250, d.conn);
+    is(t, idleOperationsHarmless, closing.build(), 'pass', "the FIN of the previous push's teardown");
+    // Without a cause: resume() while publishing is followed by 3004 and a reconnection.
+    const unprompted = pushWith((s) => {
+      s.op(3000, 'resume', true, 'resume:ok (not paused)');
+      s.event(3100, 3004);
+    });
+    is(t, idleOperationsHarmless, unprompted, 'fail', 'an event with no other cause');
+  },
+);
+
 /** pause() at 2 s, resume() at 4 s; `o` breaks one rule. */
 function pauseResume(
   o: { keepMic?: boolean; mediaWhilePaused?: boolean; reconnect?: boolean; pFrameFirst?: boolean } = {},

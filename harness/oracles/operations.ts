@@ -177,6 +177,7 @@ export const restartAfterFailure: Check = {
     const m = pushModel(trace);
     const log = deviceLog(trace);
     const n = profileValue(trace, 'reconnectAttempts') ?? 3;
+    const app = appStateAt(trace);
     const restarts = m.ops
       .filter((o) => o.op === 'start')
       .map((o) => {
@@ -225,7 +226,10 @@ export const restartAfterFailure: Check = {
       // has not done yet: that part cannot be judged.
       const cutShort =
         p.endMs < due ? `the restarted push ended (${p.endCause}) at ${p.endMs} ms` : undefined;
-      if ((a.enableCamera || !a.muted) && (!device || device.calledAtMs > due)) {
+      // In the background the camera stays closed (background/camera/1) and the microphone follows
+      // background-mute: the background rules judge the devices there, this one the fresh attempt.
+      const background = app(o.callMs) === 'background';
+      if ((a.enableCamera || !a.muted) && !background && (!device || device.calledAtMs > due)) {
         if (cutShort && (!device || device.calledAtMs > p.endMs)) {
           unjudged.push(`start() at ${o.callMs} ms: ${cutShort} before any device was opened`);
           continue;

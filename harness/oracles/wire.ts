@@ -673,6 +673,8 @@ export const stopUnpublishes: Check = {
         (x) => x.publishStart !== undefined && ms(x.publishStart) <= t && (!x.close || ms(x.close) >= t),
       );
       if (!c) continue;
+      // A second stop() while the first one's teardown is still under way has nothing to unpublish.
+      if (stops.some((x) => x.seq < stop.seq && x.seq > (c.publishStart?.seq ?? 0))) continue;
       const after = c.commands.filter((r) => ms(r) >= t - SLACK_MS);
       const unpublish = named(after, 'FCUnpublish')[0];
       const del = named(after, 'deleteStream')[0];

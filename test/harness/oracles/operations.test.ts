@@ -136,6 +136,18 @@ t.test('operations/start/3: a restart that a critical device error ends at once 
     return s.build();
   };
   is(t, restartAfterFailure, build({ deniedAgain: true }), 'indeterminate', 'the camera is refused again');
+  // The restart comes in the background: no camera (background/camera/1), no microphone, then an attempt.
+  const bg = new Story().begin();
+  bg.op(0, 'start');
+  bg.open(0, 'videoEncoder', { kind: 'hardware' }, { kind: 'hardware' });
+  bg.failOpen(50, 'camera', 'DENIED', { position: 'front' }, 0);
+  bg.event(50, -1301);
+  bg.app(3000, 'background');
+  bg.op(5000, 'start');
+  bg.open(5000, 'videoEncoder', { kind: 'hardware' }, { kind: 'hardware' });
+  bg.attempt(5100);
+  bg.end(20_000);
+  is(t, restartAfterFailure, bg.build(), 'pass', 'a restart in the background opens no device');
   is(
     t,
     restartAfterFailure,

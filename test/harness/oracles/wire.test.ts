@@ -215,6 +215,17 @@ t.test(
   },
 );
 
+t.test('wire/teardown/1: a second stop() during the first teardown has nothing to unpublish', async (t) => {
+  const twice: Entry[] = [...cleanPush(), [5001, 'pusher.op', { op: 'stop', id: 3, phase: 'call' }]];
+  t.equal(
+    status(
+      stopUnpublishes,
+      twice.sort((a, b) => a[0] - b[0]),
+    ),
+    'pass',
+  );
+});
+
 t.test(
   'wire/teardown/1 judges the close at the pusher, not at the FIN behind a congested link',
   async (t) => {

@@ -1,6 +1,7 @@
 import type { TraceRecord } from '../sim/trace.js';
 import { EVENT_DEADLINE_MS, MEDIA_DEADLINE_MS } from './internal/deadlines.js';
 import { type DeviceHandle, deviceLog } from './internal/device-handles.js';
+import { linkOutages, outageDuring } from './internal/link-outages.js';
 import { mediaTimeline, uplinkCapacity } from './internal/media-timeline.js';
 import { pauseSpans } from './internal/pause-spans.js';
 import {
@@ -69,7 +70,7 @@ function videoContinues(
   m: PushModel,
   t: number,
   afterSeq: number,
-): { ok: boolean; why: string; evidence: (TraceRecord | undefined)[] } {
+): { ok: boolean; why: string; evidence: (TraceRecord | undefined)[]; skip?: string } {
   const p = pushOf(m, t);
   let from = t;
   const publishing = publishingAt(p, t);
@@ -78,6 +79,20 @@ function videoContinues(
     if (!next) return { ok: true, why: 'the push never published afterwards', evidence: [] };
     from = next.t;
   }
+  // No camera video is due while paused or in the background, and a link outage holds back what the
+  // pusher writes: the next frame's arrival says nothing about the pusher then.
+  const quiet = noCameraVideo(trace, m).find(
+    (q) => q.why !== 'the camera disabled' && q.from <= from + MEDIA_DEADLINE_MS && q.to > t,
+  );
+  if (quiet) return { ok: true, why: '', evidence: [], skip: `${quiet.why} from ${quiet.from} ms` };
+  const outage = outageDuring(linkOutages(trace), t, from + MEDIA_DEADLINE_MS);
+  if (outage)
+    return {
+      ok: true,
+      why: '',
+      evidence: [],
+      skip: `the ${outage.link} was down from ${outage.fromMs} ms to ${outage.toMs} ms`,
+    };
   const media = mediaTimeline(trace);
   // Frames written before `t` may still be in flight: judge the first one written at or after it.
   const next = media.videoFrames.find((g) => g.record.seq > afterSeq && g.t >= from && g.sentMs >= t - 1);
@@ -429,6 +444,7 @@ export const hardwareEncoderFallback: Check = {
     const failures = encoderFailures(trace, m, 'videoEncoder', 'hardware', false);
     if (failures.length === 0) return notApplicable('no hardware video encoder failed during a push');
     const handles = deviceLog(trace).handles;
+    const skipped: string[] = [];
     for (const f of failures) {
       const warn = m.events.find((x) => x.code === 1103 && x.seq > f.seq && x.t <= f.t + E);
       if (!warn)
@@ -461,16 +477,27 @@ export const hardwareEncoderFallback: Check = {
           evidence: excerpt([f.record, warn.record, critical.record]),
         });
       const video = videoContinues(trace, m, f.t, f.seq);
+      if (video.skip) {
+        skipped.push(`${f.what} at ${f.t} ms: ${video.skip}`);
+        continue;
+      }
       if (!video.ok)
         return fail(`${f.what} at ${f.t} ms: ${video.why}`, {
           atMs: f.t,
           evidence: excerpt([f.record, warn.record, sw.open, ...video.evidence]),
         });
     }
-    return pass(`${failures.length} hardware encoder failure(s): 1103, software encoder, video went on`, {
-      numbers: { failures: failures.length },
-      evidence: excerpt(failures.map((f) => f.record)),
-    });
+    if (skipped.length === failures.length)
+      return indeterminate(
+        `1103 and a software encoder, but whether video went on cannot be judged: ${skipped.join('; ')}`,
+      );
+    return pass(
+      `${failures.length} hardware encoder failure(s): 1103, software encoder, video went on${skipped.length ? ` (video not judged: ${skipped.join('; ')})` : ''}`,
+      {
+        numbers: { failures: failures.length },
+        evidence: excerpt(failures.map((f) => f.record)),
+      },
+    );
   },
 };
 
@@ -555,6 +582,7 @@ export const encoderOverload: Check = {
     });
     if (overloads.length === 0) return notApplicable('no open video encoder reported overload during a push');
     let switched = 0;
+    const skipped: string[] = [];
     for (const f of overloads) {
       const t = ms(f);
       const kind = str(f, 'kind');
@@ -589,6 +617,10 @@ export const encoderOverload: Check = {
           evidence: excerpt([f, warn.record]),
         });
       const video = videoContinues(trace, m, t, f.seq);
+      if (video.skip) {
+        skipped.push(`${kind} overload at ${t} ms: ${video.skip}`);
+        continue;
+      }
       if (!video.ok)
         return fail(`${kind} encoder overloaded at ${t} ms: ${video.why}`, {
           atMs: t,
@@ -596,8 +628,12 @@ export const encoderOverload: Check = {
         });
       switched++;
     }
+    if (switched === 0 && skipped.length > 0)
+      return indeterminate(
+        `1107 and the other encoder, but whether video went on cannot be judged: ${skipped.join('; ')}`,
+      );
     return pass(
-      `${overloads.length} overload(s): ${switched} switched with 1107, the rest had no usable other kind`,
+      `${overloads.length} overload(s): ${switched} switched with 1107, the rest had no usable other kind${skipped.length ? ` (video not judged: ${skipped.join('; ')})` : ''}`,
       {
         numbers: { overloads: overloads.length, switched },
         evidence: excerpt(overloads),

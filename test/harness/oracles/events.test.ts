@@ -238,6 +238,31 @@ t.test('events/encoder/1: a hardware failure gives 1103, a software encoder and 
     s.event(at, -1303);
   });
   is(t, hardwareEncoderFallback, critical, 'fail', 'no software encoder');
+  // Paused at the failure: no video is due, whatever the next frame is.
+  const paused = hardwareFailure((s, at) => {
+    s.op(at - 100, 'pause');
+    s.event(at, 1103);
+    s.open(at, 'videoEncoder', { kind: 'software' }, { kind: 'software' });
+  });
+  is(t, hardwareEncoderFallback, paused, 'indeterminate', 'paused: video cannot be judged');
+  // The uplink down from the failure for 3 s: queued P-frames arrive first, after the outage.
+  const outage = hardwareFailure((s, at) => {
+    s.add(0, 'net.link', {
+      link: 'uplink',
+      segments: [
+        { atUs: 0, kbps: 10_000 },
+        { atUs: at * 1000, kbps: 0 },
+        { atUs: (at + 3000) * 1000, kbps: 10_000 },
+      ],
+      delayUs: 0,
+      jitterUs: 0,
+    });
+    s.event(at, 1103);
+    s.open(at, 'videoEncoder', { kind: 'software' }, { kind: 'software' });
+    s.tag(at + 3000, 'video', { keyframe: false });
+    s.tag(at + 3000, 'video', { keyframe: true });
+  });
+  is(t, hardwareEncoderFallback, outage, 'indeterminate', 'a link outage holds the frames back');
   is(t, hardwareEncoderFallback, new Story().begin().build(), 'not-applicable', 'no failure');
 });
 

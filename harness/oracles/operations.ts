@@ -887,12 +887,27 @@ function viewSize(trace: readonly TraceRecord[]): { width: number; height: numbe
   return { width: 360, height: 640 };
 }
 
-/** When the pusher first had a picture: the first camera frame, or the first video frame at the server. */
+/**
+ * When the pusher first had a picture: the first camera frame, the first video frame at the server, or
+ * the opening of a video encoder while enable-camera is false (the pusher then pushes a black picture:
+ * docs/spec.md operations/snapshot/2, Interpretation).
+ */
 function firstPictureMs(trace: readonly TraceRecord[]): number | undefined {
   const camera = firstOf(trace, 'device.camera.firstFrame');
   const video = mediaTimeline(trace).videoFrames[0];
-  const times = [camera ? ms(camera) : undefined, video?.t].filter((x): x is number => x !== undefined);
+  const black = blackPictureFrom(trace);
+  const times = [camera ? ms(camera) : undefined, video?.t, black].filter(
+    (x): x is number => x !== undefined,
+  );
   return times.length ? Math.min(...times) : undefined;
+}
+
+/** The first video encoder opened while enable-camera was false: the black picture's start. */
+function blackPictureFrom(trace: readonly TraceRecord[]): number | undefined {
+  const attributes = pushModel(trace).attributes;
+  return deviceLog(trace).handles.find(
+    (h) => h.device === 'videoEncoder' && !attributes.at(h.openMs).enableCamera,
+  )?.openMs;
 }
 
 /** The colour of the latest picture before `t`: the latest decoded frame, else the open camera's. */
@@ -906,7 +921,12 @@ function latestPicture(
     if (last) return { y: last.y, cb: last.cb, cr: last.cr };
   }
   const camera = deviceLog(trace).openAt(t, 'camera')[0];
-  if (!camera) return undefined;
+  if (!camera) {
+    // No camera while enable-camera is false, with a video encoder open: the black picture.
+    const encoder = deviceLog(trace).openAt(t, 'videoEncoder')[0];
+    if (encoder && !pushModel(trace).attributes.at(t).enableCamera) return { y: 16, cb: 128, cr: 128 };
+    return undefined;
+  }
   const first = ofKind(trace, 'device.camera.firstFrame').find(
     (r) => str(r, 'position') === camera.position && Number(r.data.session) === camera.session,
   );

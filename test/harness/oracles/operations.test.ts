@@ -16,7 +16,7 @@ import {
 } from '../../../harness/oracles/operations.js';
 import type { Check } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
-import { ADDRESS, cleanPush, closeAll, Story, startedPush } from './push-story.js';
+import { ADDRESS, cleanPush, closeAll, Story, startedPush, URL } from './push-story.js';
 import { referenceVerdicts } from './reference-run.js';
 
 function is(
@@ -509,6 +509,38 @@ t.test(
     is(t, snapshotBeforePicture, shot(), 'not-applicable', 'no early snapshot');
   },
 );
+
+t.test('operations/snapshot/2: with enable-camera false the black picture is a picture', async (t) => {
+  // A push with the camera disabled, still connecting at the snapshot (no frame at the server yet).
+  const build = (mean: { y: number; cb: number; cr: number }) => {
+    const s = new Story().begin({ url: URL, enableCamera: false });
+    s.op(0, 'start');
+    s.devices(0, { camera: false });
+    s.op(3000, 'snapshot', true, 'snapshot:ok', {
+      tempImagePath: 'lpc-temp://1.png',
+      width: 360,
+      height: 640,
+    });
+    s.add(3000, 'pusher.file', {
+      path: 'lpc-temp://1.png',
+      bytes: 100,
+      md5: 'x',
+      image: { format: 'png', width: 360, height: 640, mean },
+    });
+    s.end(8000);
+    return s.build();
+  };
+  const black = build({ y: 16, cb: 128, cr: 128 });
+  is(t, snapshotBeforePicture, black, 'not-applicable', 'the snapshot comes after the black picture began');
+  is(t, snapshotShowsPicture, black, 'pass', 'the snapshot shows the black picture');
+  is(
+    t,
+    snapshotShowsPicture,
+    build({ y: 150, cb: 80, cr: 160 }),
+    'fail',
+    'a camera colour with the camera off',
+  );
+});
 
 t.test('operations/callbacks/1: one settlement within 10 s with the errMsg convention', async (t) => {
   const good = new Story().begin();

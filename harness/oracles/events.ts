@@ -256,7 +256,9 @@ export const cameraOpened: Check = {
       const orphan = !p || p.endSeq < h.open.seq;
       const e = evts.find((x) => !used.has(x) && x.seq > h.open.seq && x.t <= h.openMs + E);
       if (orphan) {
-        if (e && e.t <= h.openMs + E)
+        // Only a 1003 before the next camera open is this one's (a restarted push's camera has its own).
+        const nextOpen = opens.find((x) => x.open.seq > h.open.seq)?.open.seq ?? Number.POSITIVE_INFINITY;
+        if (e && e.t <= h.openMs + E && e.seq < nextOpen)
           return fail(`the camera opened at ${h.openMs} ms after its push ended got a 1003 at ${e.t} ms`, {
             atMs: e.t,
             evidence: excerpt([h.open, e.record, p?.endRecord]),

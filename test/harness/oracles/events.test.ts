@@ -162,6 +162,18 @@ t.test('events/camera/1: one 1003 per camera open; a late open after stop is clo
   orphan1003.open(800, 'camera', {}, { position: 'front' }, 0);
   orphan1003.event(800, 1003);
   is(t, cameraOpened, orphan1003.build(), 'fail', 'open after stop announced and left open');
+  // start, stop at once (the camera opens late and is closed silently), start again 300 ms later: the new
+  // push's camera and its 1003 are not the late open's.
+  const restart = new Story().begin();
+  restart.op(0, 'start');
+  restart.op(0, 'stop');
+  const late = restart.open(50, 'camera', {}, { position: 'front' });
+  restart.close(50, 'camera', late, { position: 'front' });
+  restart.op(300, 'start');
+  restart.open(350, 'camera', {}, { position: 'front' });
+  restart.event(350, 1003);
+  restart.end(2000);
+  is(t, cameraOpened, restart.build(), 'pass', "the restarted push's 1003 is its own camera's");
   is(t, cameraOpened, new Story().begin().build(), 'not-applicable', 'no camera');
 });
 

@@ -285,10 +285,14 @@ export class FlvTimelineBuilder {
   }
 
   /** Appends bytes and parses every tag they complete. */
-  push(chunk: Uint8Array): void {
+  push(bytes: Uint8Array): void {
     if (this.finished) {
       throw new ObserverError('BUILDER_FINISHED', 'Failed to push FLV bytes: finish() was already called');
     }
+    // A plain view: Buffer's slice() is a view where Uint8Array's is a copy, and the copies below must be copies.
+    const chunk = Buffer.isBuffer(bytes)
+      ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : bytes;
     this.timeline.bytes += chunk.byteLength;
     if (this.state === 'stopped' || chunk.byteLength === 0) return;
     this.append(chunk);

@@ -206,6 +206,18 @@ t.test('7-byte slices give the same timeline as the whole file', async (t) => {
     scratch.fill(0xee);
   }
   t.same(reused.finish(), whole);
+
+  // Node Buffers that are views into a larger pool (what a socket or an HTTP parser hands over): Buffer's
+  // slice() does not copy, so the builder must not rely on it.
+  const pooled = Buffer.alloc(file.byteLength + 100, 0xee);
+  pooled.set(file, 37);
+  const views = new FlvTimelineBuilder(await loadFlvDemuxer());
+  for (let i = 0; i < file.byteLength; i += 3001) {
+    const view = pooled.subarray(37 + i, 37 + Math.min(i + 3001, file.byteLength));
+    views.push(view);
+    view.fill(0xdd); // the caller reuses its buffer
+  }
+  t.same(views.finish(), whole);
 });
 
 t.test('a resolution change mid-stream yields a second video config', async (t) => {

@@ -10,6 +10,7 @@
  * republished stream (not those of its sequence headers), so timestamp rules compare frames with frames.
  */
 import type { TraceRecord, TraceValue } from '../sim/trace.js';
+import { republishShifts } from './internal/republish-shift.js';
 import {
   caseAttribute,
   excerpt,
@@ -472,17 +473,26 @@ export const timestampsMonotonic: Check = {
 const MAX_DRIFT_MS = 500;
 const PAIR_WINDOW_MS = 1000;
 
-/** stream/timestamps/2: each video frame's timestamp is within 500 ms of the audio frame nearest in arrival. */
+/**
+ * stream/timestamps/2: each video frame's timestamp is within 500 ms of the audio frame nearest in arrival.
+ * The timestamps are the pusher's: on a connection node-media-server resumed within its grace window, each
+ * track's shift (internal/republish-shift.ts) is taken off first.
+ */
 export const audioVideoInSync: Check = {
   requirement: 'stream/timestamps/2',
   always: true,
   evaluate(trace) {
     let pairs = 0;
     let worst = 0;
+    const segments = serverSegments(trace);
+    const shifts = new Map(
+      republishShifts(segments.map((s) => s.tags)).map((shift, i) => [segments[i].fromMs, shift] as const),
+    );
     return overSegments(
       trace,
       (s) => s.tags.some(isVideoFrame) && s.tags.some(isAudioFrame),
       (s) => {
+        const shift = shifts.get(s.fromMs) ?? { video: 0, audio: 0 };
         const audio = s.tags.filter(isAudioFrame);
         let j = 0;
         for (const v of s.tags.filter(isVideoFrame)) {
@@ -491,16 +501,20 @@ export const audioVideoInSync: Check = {
           const a = audio[j];
           if (Math.abs(ms(a) - ms(v)) > PAIR_WINDOW_MS) continue;
           pairs++;
-          const drift = ts(v) - ts(a);
+          const drift = ts(v) - shift.video - (ts(a) - shift.audio);
           worst = Math.max(worst, Math.abs(drift));
           if (Math.abs(drift) >= MAX_DRIFT_MS) {
+            const shifted =
+              shift.video || shift.audio
+                ? ` (after the server's resume shift of ${shift.video} ms on video and ${shift.audio} ms on audio)`
+                : '';
             return fail(
-              `connection ${s.conn}: video ts ${ts(v)} and audio ts ${ts(a)} arrived ${Math.round(Math.abs(ms(a) - ms(v)))} ms apart but differ by ${drift} ms (bound ${MAX_DRIFT_MS} ms)`,
+              `connection ${s.conn}: video ts ${ts(v)} and audio ts ${ts(a)} arrived ${Math.round(Math.abs(ms(a) - ms(v)))} ms apart but differ by ${drift} ms${shifted} (bound ${MAX_DRIFT_MS} ms)`,
               {
                 expected: `|video − audio| < ${MAX_DRIFT_MS} ms`,
                 actual: `${drift} ms`,
                 atMs: ms(v),
-                numbers: { driftMs: drift },
+                numbers: { driftMs: drift, videoShiftMs: shift.video, audioShiftMs: shift.audio },
                 evidence: excerpt([a, v]),
               },
             );
@@ -690,14 +704,32 @@ export const truthfulMetadata: Check = {
       .filter((m) => m.segment !== undefined);
     if (metas.length === 0) return notApplicable('no onMetaData reached the server');
     let compared = 0;
+    const isMeta = new Set(metas.map((m) => m.tag));
     for (const { tag, value, segment } of metas) {
       const later = segment!.tags.filter((t) => idx(t) > idx(tag));
+      const earlier = segment!.tags.filter((t) => idx(t) < idx(tag));
+      // Superseded: another onMetaData on the connection before the sequence header it would describe (the
+      // pusher changed its mind before pushing anything at that size); the later one is judged.
+      const nextMeta = later.find((t) => isMeta.has(t));
+      const before = (t: TraceRecord | undefined) => t !== undefined && (!nextMeta || idx(t) < idx(nextMeta));
       const avc = later.find(isAvcHeader);
       const aac = later.find(isAacHeader);
-      const video = avc ? configAt(trace, 'observer.videoConfig', idx(avc)) : undefined;
-      const audio = aac
-        ? configAt(trace, 'observer.audioConfig', idx(aac))
-        : configBefore(trace, 'observer.audioConfig', idx(tag));
+      const video = avc && before(avc) ? configAt(trace, 'observer.videoConfig', idx(avc)) : undefined;
+      // Audio: the AudioSpecificConfig in force when it was written (the connection's latest AAC header) or
+      // the next one (a metadata written before its header); an audio-quality change later on does not make
+      // an earlier onMetaData a lie. A connection that carried no AAC header (a paused push) is not compared
+      // with the server's cached header of an earlier connection.
+      const inForce = earlier.filter(isAacHeader).pop();
+      const audios = [
+        inForce ? configAt(trace, 'observer.audioConfig', idx(inForce)) : undefined,
+        aac && before(aac) ? configAt(trace, 'observer.audioConfig', idx(aac)) : undefined,
+      ].filter((c): c is TraceRecord => c !== undefined);
+      const audio =
+        audios.find(
+          (c) =>
+            (value.audiosamplerate === undefined || value.audiosamplerate === num(c, 'sampleRate')) &&
+            (typeof value.stereo !== 'boolean' || value.stereo === (num(c, 'channels') === 2)),
+        ) ?? audios[audios.length - 1];
       const lies: string[] = [];
       const claim = (name: string) => value[name];
       if (video) {

@@ -16,13 +16,39 @@ import {
 } from '../../../harness/oracles/bitrate.js';
 import type { Check, OutcomeStatus } from '../../../harness/oracles/types.js';
 import type { TraceRecord } from '../../../harness/sim/trace.js';
-import { syntheticPush } from './synthetic-push.js';
+import { FRONT, syntheticPush, type TraceBuilder } from './synthetic-push.js';
 
 /** Evaluate `check` on `trace` and assert its status; the summary is the assertion's message. */
 function expectStatus(t: Test, check: Check, trace: readonly TraceRecord[], status: OutcomeStatus): void {
   const o = check.evaluate(trace);
   t.equal(o.status, status, `${check.requirement} ${status}: ${o.summary}`);
 }
+
+/** An operation call settled at once (`pusher.op` call and result). */
+const op = (b: TraceBuilder, atMs: number, name: string, id: number, errMsg = `${name}:ok`) =>
+  b
+    .add(atMs, 'pusher.op', { op: name, id, phase: 'call' })
+    .add(atMs, 'pusher.op', { op: name, id, phase: 'result', ok: true, errMsg });
+
+/** Everything the pusher wrote from `fromMs` on was lost with the connection (reset, kick, half-open). */
+const lostFrom = (trace: readonly TraceRecord[], fromMs: number) =>
+  trace.filter((r) => r.kind !== 'observer.tag' || r.t / 1000 < fromMs);
+
+/** A push paused over [6000, 12000) that changes its size at 8000 while paused: no media while paused. */
+const pausedResize = (netStatus = true) =>
+  syntheticPush({
+    sizes: [
+      { atMs: 0, width: 544, height: 960 },
+      { atMs: 8000, width: 368, height: 656 },
+    ],
+    picture: (t) => (t >= 6000 && t < 12000 ? undefined : { colour: FRONT }),
+    audio: (t) => t < 6000 || t >= 12000,
+    netStatus,
+    extra: (b) => {
+      op(b, 6000, 'pause', 2);
+      op(b, 12000, 'resume', 3);
+    },
+  });
 
 /** A 2000 → 400 kbit/s drop at 30 s with back-pressure 100 ms later; the target program decides the verdict. */
 const dropTrace = (targets: { atMs: number; kbps: number }[]) =>
@@ -167,6 +193,25 @@ t.test('bitrate/events/1', async (t) => {
   const spurious = syntheticPush({ extra: (b) => b.add(7000, 'pusher.event', { code: 1006, message: 'x' }) });
   expectStatus(t, bitrateEvents, spurious, 'fail');
   expectStatus(t, bitrateEvents, syntheticPush({ targets: [], publish: false }), 'not-applicable');
+  // A start() answered "already pushing" starts no new target history, and each change takes its own
+  // 1006 (the nearest), not the neighbour's one second earlier.
+  const steps = [
+    { atMs: 0, kbps: 1000 },
+    { atMs: 6000, kbps: 900 },
+    { atMs: 7000, kbps: 800 },
+    { atMs: 8000, kbps: 700 },
+    { atMs: 9000, kbps: 600 },
+  ];
+  const alreadyPushing = syntheticPush({
+    targets: steps,
+    extra: (b) => op(b, 6500, 'start', 2, 'start:ok (already pushing)'),
+  });
+  expectStatus(t, bitrateEvents, alreadyPushing, 'pass');
+  const missing = syntheticPush({
+    targets: steps,
+    extra: (b) => op(b, 6500, 'start', 2, 'start:ok (already pushing)'),
+  }).filter((r) => !(r.kind === 'pusher.event' && r.t === 7000_000));
+  expectStatus(t, bitrateEvents, missing, 'fail');
 });
 
 const resized = (event: boolean) =>
@@ -183,6 +228,32 @@ t.test('bitrate/events/2', async (t) => {
   const spurious = syntheticPush({ extra: (b) => b.add(5000, 'pusher.event', { code: 1005, message: 'x' }) });
   expectStatus(t, resolutionEvents, spurious, 'fail');
   expectStatus(t, resolutionEvents, syntheticPush({ publish: false }), 'not-applicable');
+  // The connection was lost before the new header reached the server: the 1005 cannot be judged.
+  expectStatus(t, resolutionEvents, lostFrom(resized(true), 7990), 'pass');
+  // A spurious 1005 is still one when the server saw the next 2 s.
+  const lateSpurious = lostFrom(
+    syntheticPush({ extra: (b) => b.add(5000, 'pusher.event', { code: 1005, message: 'x' }) }),
+    7990,
+  );
+  expectStatus(t, resolutionEvents, lateSpurious, 'fail');
+  // Resized while paused: the header comes with the resume, the 1005 at the decision.
+  expectStatus(t, resolutionEvents, pausedResize(false), 'pass');
+  const pausedNoEvent = pausedResize(false).filter(
+    (r) => !(r.kind === 'pusher.event' && r.data.code === 1005),
+  );
+  expectStatus(t, resolutionEvents, pausedNoEvent, 'fail');
+  // A start() answered "already pushing" does not move the header's write time (its timestamps still
+  // count from the push's start): the 1005 at the change matches a header delayed 2.5 s by a queue.
+  const restart = syntheticPush({
+    sizes: [
+      { atMs: 0, width: 544, height: 960 },
+      { atMs: 8000, width: 368, height: 656 },
+    ],
+    extra: (b) => op(b, 5000, 'start', 2, 'start:ok (already pushing)'),
+  })
+    .map((r) => (r.kind === 'observer.tag' && r.t >= 8000_000 ? { ...r, t: r.t + 2500_000 } : r))
+    .sort((a, b) => a.t - b.t || a.seq - b.seq);
+  expectStatus(t, resolutionEvents, restart, 'pass');
 });
 
 t.test('bitrate/resolution/1', async (t) => {
@@ -262,6 +333,19 @@ t.test('bitrate/net-status/1', async (t) => {
       }),
   });
   expectStatus(t, netStatusCadence, afterClose, 'fail');
+  // stop() at 10 s ends the push; its connection drains until 13 s: no record is due after the stop.
+  const stopped = syntheticPush({
+    closeAtMs: 13000,
+    netStatus: (tMs, s) => (tMs > 10000 ? undefined : s),
+    extra: (b) => op(b, 10000, 'stop', 2),
+  });
+  expectStatus(t, netStatusCadence, stopped, 'pass');
+  const stoppedEarly = syntheticPush({
+    closeAtMs: 13000,
+    netStatus: (tMs, s) => (tMs > 7000 ? undefined : s),
+    extra: (b) => op(b, 10000, 'stop', 2),
+  });
+  expectStatus(t, netStatusCadence, stoppedEarly, 'fail');
   expectStatus(t, netStatusCadence, syntheticPush({ publish: false }), 'indeterminate');
 });
 
@@ -285,6 +369,25 @@ t.test('bitrate/net-status/2', async (t) => {
   });
   expectStatus(t, netStatusTruthful, wrongSize, 'fail');
   expectStatus(t, netStatusTruthful, syntheticPush(), 'not-applicable');
+  // The new header never reached the server (the connection was lost first): the records after the
+  // change cannot be judged, the ones before still are.
+  expectStatus(t, netStatusTruthful, lostFrom(syntheticPush({ ...program, netStatus: true }), 7990), 'pass');
+  const lostWrong = lostFrom(
+    syntheticPush({
+      ...program,
+      netStatus: (tMs, s) => (tMs < 7000 ? { ...s, videoWidth: 368, videoHeight: 656 } : s),
+    }),
+    7990,
+  );
+  expectStatus(t, netStatusTruthful, lostWrong, 'fail');
+  // Resized while paused: the records of the pause may report the size the push resumes with.
+  expectStatus(t, netStatusTruthful, pausedResize(), 'pass');
+  const pausedWrong = pausedResize().map((r) =>
+    r.kind === 'pusher.netstatus' && r.t === 9100_000
+      ? { ...r, data: { ...r.data, videoWidth: 720, videoHeight: 1280 } }
+      : r,
+  );
+  expectStatus(t, netStatusTruthful, pausedWrong, 'fail');
 });
 
 t.test('bitrate/net-status/3', async (t) => {

@@ -147,6 +147,42 @@ function push(o: PushOptions = {}): Entry[] {
 
 const status = (check: Check, entries: Entry[]) => check.evaluate(build(entries)).status;
 
+/** The index of the last server-side tag that arrived before `atMs` (to slot a tag in after it). */
+const lastIndexBefore = (entries: readonly Entry[], atMs: number) =>
+  Math.max(...entries.filter((e) => e[1] === 'observer.tag' && e[0] < atMs).map((e) => e[2].index as number));
+
+/**
+ * A second connection of the same push, `offsetMs` after the first (a copy of its tags), as node-media-server
+ * relays it after a resume within its grace window: each track's media frames (not the sequence headers)
+ * shifted by the last timestamp relayed on that track before.
+ */
+function resumed(
+  first: readonly Entry[],
+  offsetMs: number,
+  shift: { video: number; audio: number },
+): Entry[] {
+  const local = '10.0.0.2:50001';
+  const out: Entry[] = [
+    [START + offsetMs - 200, 'net.connect', { conn: 2 }],
+    [START + offsetMs - 200, 'wire.connection', { conn: 2 }],
+    [START + offsetMs - 160, 'net.connected', { conn: 2, local }],
+    [START + offsetMs, 'server.postPublish', { session: 'b', ip: local }],
+  ];
+  for (const [at, kind, data] of first) {
+    if (kind === 'observer.tag' && (data.type === 'video' || data.type === 'audio')) {
+      const header = data.avcPacketType === 0 || data.aacPacketType === 0;
+      const by = header ? 0 : data.type === 'video' ? shift.video : shift.audio;
+      out.push([
+        at + offsetMs,
+        kind,
+        { ...data, index: (data.index as number) + 10000, ts: (data.ts as number) + offsetMs + by },
+      ]);
+    } else if (kind === 'observer.videoConfig' || kind === 'observer.audioConfig')
+      out.push([at, kind, { ...data, atTag: (data.atTag as number) + 10000 }]);
+  }
+  return out;
+}
+
 t.test('one check per stream requirement, all evaluated in every case', async (t) => {
   t.equal(STREAM_CHECKS.length, 14);
   t.equal(new Set(STREAM_CHECKS.map((c) => c.requirement)).size, 14);
@@ -245,6 +281,30 @@ t.test('timestamps: monotonic, in sync, real time', async (t) => {
   );
   t.equal(status(audioVideoInSync, push({ videoTs: (_i, c) => c + 600 })), 'fail');
   t.equal(status(audioVideoInSync, push({ videoTs: (_i, c) => c + 400 })), 'pass');
+  // A publish node-media-server resumed: each track shifted by its own last timestamp (the first connection's
+  // video ended a second before its audio); the pusher's own timestamps are in sync.
+  const first = push({ seconds: 4 }).filter(
+    (e) => !(e[1] === 'observer.tag' && e[2].type === 'video' && e[0] > 3000),
+  );
+  const lastTs = (type: string) =>
+    Math.max(
+      ...first.filter((e) => e[1] === 'observer.tag' && e[2].type === type).map((e) => e[2].ts as number),
+    );
+  const shift = { video: lastTs('video'), audio: lastTs('audio') + 1000 };
+  t.equal(
+    status(audioVideoInSync, [...first, ...resumed(first, 6000, shift)]),
+    'fail',
+    'a 1 s offset the server did not add',
+  );
+  const serverShift = { video: lastTs('video'), audio: lastTs('audio') };
+  t.equal(status(audioVideoInSync, [...first, ...resumed(first, 6000, serverShift)]), 'pass');
+  const drifted = resumed(first, 6000, serverShift).map(
+    (e): Entry =>
+      e[1] === 'observer.tag' && e[2].avcPacketType === 1
+        ? [e[0], e[1], { ...e[2], ts: (e[2].ts as number) + 600 }]
+        : e,
+  );
+  t.equal(status(audioVideoInSync, [...first, ...drifted]), 'fail', 'the pusher’s own drift after the shift');
   t.equal(status(realTimeTimestamps, push({ audioTs: (_i, c) => Math.round(c * 1.05) })), 'fail');
   const narrow = push().map(
     (e): Entry => (e[1] === 'net.link' ? [e[0], e[1], { ...e[2], segments: [{ atUs: 0, kbps: 1500 }] }] : e),
@@ -258,6 +318,62 @@ t.test('stream/metadata/1 compares onMetaData with the headers that follow it', 
     status: 'fail',
     summary: /width 960 but the SPS says 544/,
   });
+  // Superseded before any video: a second onMetaData (the pusher chose another size before its first AVC
+  // header) describes the stream; the first is not judged.
+  const truth = { width: 544, height: 960, videocodecid: 7, audiocodecid: 10 };
+  const superseded = (second: Record<string, TraceValue>) =>
+    push({
+      metadata: lie,
+      seconds: 3,
+      extra: [
+        [
+          START + 12,
+          'observer.tag',
+          { index: 0.5, type: 'script', ts: 0, size: 200, scriptName: '@setDataFrame' },
+        ],
+        [4001, 'observer.metadata', { value: second }],
+      ],
+    });
+  t.equal(status(truthfulMetadata, superseded(truth)), 'pass');
+  t.equal(status(truthfulMetadata, superseded(lie)), 'fail');
+  // An onMetaData written mid-stream describes the audio then in force; an audio-quality change after it
+  // (a new AAC header of another rate, no new onMetaData) does not make it a lie.
+  const base = push({ seconds: 3 });
+  const midStream = (claim: Record<string, TraceValue>) =>
+    [
+      ...base,
+      [
+        1000,
+        'observer.tag',
+        {
+          index: lastIndexBefore(base, 1000) + 0.5,
+          type: 'script',
+          ts: 0,
+          size: 200,
+          scriptName: '@setDataFrame',
+        },
+      ],
+      [4001, 'observer.metadata', { value: claim }],
+      [
+        1500,
+        'observer.tag',
+        {
+          index: lastIndexBefore(base, 1500) + 0.5,
+          type: 'audio',
+          ts: 1480,
+          size: 4,
+          aacPacketType: 0,
+          codecId: 10,
+        },
+      ],
+      [
+        4001,
+        'observer.audioConfig',
+        { atTag: lastIndexBefore(base, 1500) + 0.5, sampleRate: 48000, channels: 2 },
+      ],
+    ] as Entry[];
+  t.equal(status(truthfulMetadata, midStream({ audiosamplerate: 16000, stereo: false })), 'pass');
+  t.equal(status(truthfulMetadata, midStream({ audiosamplerate: 44100, stereo: false })), 'fail');
   t.equal(status(truthfulMetadata, push({ metadata: { videocodecid: 'avc1' }, seconds: 3 })), 'fail');
   t.equal(status(truthfulMetadata, push({ metadata: { stereo: true }, seconds: 3 })), 'fail');
   t.equal(

@@ -657,12 +657,15 @@ export const resumeRestartsMedia: Check = {
       (x) => x.resume !== undefined && liveConnection(x.push, x.pause.callMs),
     );
     if (resumes.length === 0) return notApplicable('no resume() of a paused, publishing push');
+    const unjudged: string[] = [];
     for (const { pause, resume, push } of resumes) {
       const r = resume as Operation;
       const t = r.callMs;
       const a = m.attributes.at(t);
-      if (push.endMs < t + MEDIA_DEADLINE_MS)
-        return indeterminate(`the push ended within ${MEDIA_DEADLINE_MS} ms of resume()`);
+      if (push.endMs < t + MEDIA_DEADLINE_MS) {
+        unjudged.push(`the push ended within ${MEDIA_DEADLINE_MS} ms of resume() at ${t} ms`);
+        continue;
+      }
       const camera = log.handles.find((h) => h.device === 'camera' && h.open.seq > r.call.seq);
       const mic = log.handles.find((h) => h.device === 'microphone' && h.open.seq > r.call.seq);
       if (a.enableCamera && app(t) === 'foreground') {
@@ -691,9 +694,34 @@ export const resumeRestartsMedia: Check = {
           atMs: firstVideo.t,
           evidence: [r.call, firstVideo.record],
         });
+      // A fault during the pause took the connection (a reset, a kick): the resume came while the push
+      // reconnects, so "the same connection" cannot hold and media waits for the new publish
+      // (reconnect/recovery/1 judges that). Another pause or a stop within 2 s leaves nothing to judge.
+      const kept = liveConnection(push, pause.callMs, pause.call.seq);
+      if (
+        !liveConnection(push, t, r.call.seq) ||
+        (kept?.remoteEndMs !== undefined && kept.remoteEndMs < t + MEDIA_DEADLINE_MS)
+      ) {
+        unjudged.push(
+          `resume() at ${t} ms: connection ${kept?.conn ?? '?'} was lost to a fault (at ${kept?.remoteEndMs ?? kept?.endMs ?? '?'} ms); media on the same connection not judged`,
+        );
+        continue;
+      }
+      const interrupt = m.ops.find(
+        (x) =>
+          (x.op === 'pause' || x.op === 'stop') &&
+          x.call.seq > r.call.seq &&
+          x.callMs < t + MEDIA_DEADLINE_MS,
+      );
       const firstMedia = media.tags.find(
         (g) => g.type !== 'script' && g.packetType !== 0 && g.record.seq > r.call.seq,
       );
+      if (interrupt && (!firstMedia || firstMedia.record.seq > interrupt.call.seq)) {
+        unjudged.push(
+          `resume() at ${t} ms: ${interrupt.op}() at ${interrupt.callMs} ms came before media was due`,
+        );
+        continue;
+      }
       if (!firstMedia || firstMedia.t > t + MEDIA_DEADLINE_MS)
         return fail(`resume() at ${t} ms: no media at the server within ${MEDIA_DEADLINE_MS} ms`, {
           atMs: t,
@@ -708,7 +736,10 @@ export const resumeRestartsMedia: Check = {
           evidence: [pause.call, r.call, reconnect.connect],
         });
     }
-    return pass(`${resumes.length} resume() call(s): devices reopened, keyframe first, same connection`);
+    if (unjudged.length === resumes.length) return indeterminate(unjudged.join('; '));
+    return pass(
+      `${resumes.length - unjudged.length} resume() call(s): devices reopened, keyframe first, same connection${unjudged.length ? `; not judged: ${unjudged.join('; ')}` : ''}`,
+    );
   },
 };
 

@@ -353,6 +353,57 @@ t.test(
   },
 );
 
+t.test(
+  'operations/resume/1: a connection lost during the pause, or a new pause, leaves media unjudged',
+  async (t) => {
+    const build = (o: { reset?: boolean; pauseAgain?: boolean }) => {
+      const s = new Story().begin();
+      s.op(0, 'start');
+      const d = s.devices(0);
+      const conn = s.attempt(70);
+      s.media(110, 2000);
+      s.op(2000, 'pause');
+      s.close(2000, 'camera', d.camera as number, { position: 'front' });
+      s.close(2000, 'microphone', d.mic as number);
+      if (o.reset) {
+        s.reset(3000, conn);
+        s.event(3000, 3005);
+        s.event(3000, 1102);
+      }
+      s.op(4000, 'resume');
+      s.open(4050, 'camera', {}, { position: 'front' }, 4000);
+      s.event(4050, 1003);
+      s.open(4070, 'microphone', {}, {}, 4050);
+      if (o.pauseAgain) {
+        s.op(5000, 'pause');
+        s.close(5000, 'camera', 2, { position: 'front' });
+        s.close(5000, 'microphone', 2);
+      }
+      if (o.reset) {
+        s.attempt(7000);
+        s.media(7100, 9000);
+      }
+      s.end(10_000);
+      return s.build();
+    };
+    is(
+      t,
+      resumeRestartsMedia,
+      build({ reset: true }),
+      'indeterminate',
+      'resumed while reconnecting after a reset',
+    );
+    is(
+      t,
+      resumeRestartsMedia,
+      build({ pauseAgain: true }),
+      'indeterminate',
+      'paused again 1 s after resume()',
+    );
+    is(t, resumeRestartsMedia, build({}), 'fail', 'no media at all after resume()');
+  },
+);
+
 /** The network's uplink records of connection `conn`: hand-overs to the link and deliveries. */
 function uplink(s: Story, conn: number, sends: number[], delivers: number[], bytes = 1000): void {
   for (const t of sends) s.add(t, 'net.send', { link: 'uplink', conn, bytes });

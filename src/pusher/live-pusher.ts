@@ -264,6 +264,9 @@ export class LivePusher implements PusherUnderTest {
     if (this.#phase !== 'active') return { ok: false, errMsg: 'pause:fail not pushing' };
     if (this.#paused) return { ok: true, errMsg: 'pause:ok (already paused)' };
     this.#paused = true;
+    // Frames captured before the pause but not yet sent would go out while paused: drop them (resume()
+    // starts again with a keyframe).
+    this.#session?.dropQueuedMedia();
     this.#refreshCapture();
     return { ok: true, errMsg: 'pause:ok' };
   }
@@ -602,7 +605,12 @@ export class LivePusher implements PusherUnderTest {
     if (!frame) return;
     if (this.#droppingVideo) {
       // Keep dropping while the backlog is still long: resume only at a keyframe once it has drained.
-      if (!frame.keyframe || this.#backlogDelayMs(session) > this.#resumeDelayMs()) return;
+      if (!frame.keyframe) return;
+      if (this.#backlogDelayMs(session) > this.#resumeDelayMs()) {
+        // A new size is still announced (its 1005 was emitted at the switch): the sequence header is small.
+        this.#sendParameterSets(frame, this.#timestamp(captureMs, 'video'));
+        return;
+      }
       this.#droppingVideo = false;
     }
     // A gap in the video (pause, background) starts the keyframe-interval measure afresh.

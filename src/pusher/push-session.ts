@@ -225,6 +225,13 @@ export class PushSession {
     return dropped.messages;
   }
 
+  /** Drop every queued media frame, audio too (pause(): nothing more is sent until resume()). */
+  dropQueuedMedia(): number {
+    const before = this.#queue.length;
+    this.#queue.dropMedia();
+    return before - this.#queue.length;
+  }
+
   #enqueue(
     kind: QueuedKind,
     timestampMs: number,

@@ -81,6 +81,11 @@ export class SendQueue {
     return this.#drop((m) => m.kind === 'audio' && !m.essential && m.queuedAtMs < cutoffMs);
   }
 
+  /** Drop every media frame waiting (sequence headers and metadata stay): pause(). */
+  dropMedia(): DropCount {
+    return this.#drop((m) => m.kind !== 'data' && !m.essential);
+  }
+
   /** Drop everything (teardown). */
   clear(): DropCount {
     const count = { messages: this.length, bytes: this.#bytes };

@@ -140,3 +140,26 @@ actions:
     'no event after stop()',
   );
 });
+
+t.test('pause() on a congested link drops the media not yet sent', async (t) => {
+  const { records, verdict } = await run(`
+id: pusher/pause-congested
+title: pause() while seconds of media wait to be sent
+requirements: [operations/pause/1]
+durationMs: 8000
+attributes: { url: "rtmp://{host}/live/{stream}", mode: HD, min-bitrate: 800, max-bitrate: 1200 }
+network:
+  uplink: { kbps: 300, delayMs: 20, queue: { ms: 300 } }
+actions:
+  - { atMs: 0, op: start }
+  - { atMs: 3000, op: pause }
+`);
+  const sentAfter = records
+    .filter(
+      (r) => r.kind === 'net.send' && (r.data as { link?: string }).link === 'uplink' && r.t / 1000 > 3050,
+    )
+    .reduce((sum, r) => sum + ((r.data as { bytes?: number }).bytes ?? 0), 0);
+  // At most the one message the socket already held (a keyframe at most) and the link's own queue.
+  t.ok(sentAfter < 40_000, `${sentAfter} bytes entered the network after the pause`);
+  t.not(verdict('operations/pause/1')?.verdict, 'FAIL', verdict('operations/pause/1')?.summary ?? '');
+});

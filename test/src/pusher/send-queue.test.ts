@@ -81,3 +81,18 @@ t.test('clear empties the queue; a long run of shifts compacts without losing or
   t.equal(q.shift(), undefined);
   t.end();
 });
+
+t.test('dropMedia drops audio and video frames, keeps sequence headers and metadata', (t) => {
+  const q = new SendQueue();
+  q.push(msg('video', 0, 50, { essential: true }));
+  q.push(msg('video', 0, 1000, { keyframe: true }));
+  q.push(msg('audio', 5, 4, { essential: true }));
+  q.push(msg('audio', 6, 20));
+  q.push(msg('data', 7, 40, { essential: true }));
+  t.same(q.dropMedia(), { messages: 2, bytes: 1020 });
+  t.same(
+    [q.shift(), q.shift(), q.shift()].map((m) => m?.kind),
+    ['video', 'audio', 'data'],
+  );
+  t.end();
+});

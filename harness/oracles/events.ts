@@ -457,15 +457,28 @@ export const hardwareEncoderFallback: Check = {
       const sw = handles.find(
         (h) => h.device === 'videoEncoder' && h.kind === 'software' && h.open.seq > f.seq,
       );
+      // The software encoder was tried within E but failed to open: the fallback happened, and what
+      // follows is that failure's (-1303, events/encoder/2), not this one's.
+      const swFailed = deviceLog(trace).failedOpens.find(
+        (x) => x.device === 'videoEncoder' && x.kind === 'software' && x.record.seq > f.seq && x.t <= f.t + E,
+      );
+      if (swFailed && (!sw || swFailed.record.seq < sw.open.seq)) {
+        skipped.push(`${f.what} at ${f.t} ms: the software encoder failed to open at ${swFailed.t} ms`);
+        continue;
+      }
       if (!sw || sw.openMs > f.t + E)
         return fail(`${f.what} at ${f.t} ms; no software encoder opened within ${E} ms`, {
           atMs: f.t,
           evidence: excerpt([f.record, warn.record, sw?.open]),
         });
       // A critical error caused by this failure: within E, with no other device failure in between.
-      const otherFailures = deviceLog(trace)
-        .faults.map((r) => r.seq)
-        .concat(encoderFailures(trace, m, 'videoEncoder', 'software', undefined).map((x) => x.seq));
+      const log = deviceLog(trace);
+      const otherFailures = log.faults
+        .map((r) => r.seq)
+        .concat(encoderFailures(trace, m, 'videoEncoder', 'software', undefined).map((x) => x.seq))
+        // Another device refusing to open (the audio encoder, a denied camera) has its own critical error.
+        .concat(log.failedOpens.map((x) => x.record.seq).filter((seq) => seq !== f.seq))
+        .concat(log.failedEncodes.map((x) => x.record.seq).filter((seq) => seq !== f.seq));
       const critical = m.events.find(
         (x) =>
           isCritical(x.code) &&

@@ -250,6 +250,22 @@ t.test('events/encoder/1: a hardware failure gives 1103, a software encoder and 
     s.event(at, -1303);
   });
   is(t, hardwareEncoderFallback, critical, 'fail', 'no software encoder');
+  // The software encoder is tried but refuses to open: the fallback happened; the rest is -1303's.
+  const swRefused = hardwareFailure((s, at) => {
+    s.event(at, 1103);
+    s.failOpen(at, 'videoEncoder', 'FAILED', { kind: 'software' });
+    s.event(at, -1303);
+  });
+  is(t, hardwareEncoderFallback, swRefused, 'indeterminate', 'software encoder refused to open');
+  // Another device refuses to open right after: its critical error is not this failure's.
+  const camDenied = hardwareFailure((s, at) => {
+    s.event(at, 1103);
+    s.open(at, 'videoEncoder', { kind: 'software' }, { kind: 'software' });
+    s.failOpen(at + 50, 'camera', 'DENIED', { position: 'front' });
+    s.event(at + 50, -1301);
+    s.tag(at + 20, 'video', { keyframe: true });
+  });
+  is(t, hardwareEncoderFallback, camDenied, 'pass', 'the camera denied: its own -1301');
   // Paused at the failure: no video is due, whatever the next frame is.
   const paused = hardwareFailure((s, at) => {
     s.op(at - 100, 'pause');

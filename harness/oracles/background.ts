@@ -24,7 +24,7 @@ import {
   pausedSpans,
   pushRunningAt,
 } from './internal/background-window.js';
-import { writtenFrames, writtenTimes } from './internal/write-times.js';
+import { writtenFrames } from './internal/write-times.js';
 import {
   caseStart,
   excerpt,
@@ -394,7 +394,11 @@ export function audioFrameMs(trace: readonly TraceRecord[]): number {
  * flight do not count as a gap.
  */
 export function audioGapIn(trace: readonly TraceRecord[], w: BackgroundWindow): { gap: number; at: number } {
-  return longestGapIn(writtenTimes(trace, 'audio'), w, w.cut?.failure === true && w.until === w.cut.atMs);
+  return longestGapIn(
+    writtenFrames(trace).filter((f) => f.type === 'audio'),
+    w,
+    { openEnd: w.cut?.failure === true && w.until === w.cut.atMs, observedUntil: caseEndMs(trace) },
+  );
 }
 
 /** " (judged until X ms: why)" when an interruption ended the judged window early, else "". */

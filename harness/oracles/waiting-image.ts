@@ -37,7 +37,7 @@ import {
 } from './bitrate.js';
 import { EVENT_DEADLINE_MS } from './events.js';
 import { backgroundWindow, interruption, longestGapIn, pushRunningAt } from './internal/background-window.js';
-import { writtenFrames, writtenTimes } from './internal/write-times.js';
+import { writtenFrames } from './internal/write-times.js';
 import {
   eventsWithCode,
   excerpt,
@@ -544,7 +544,7 @@ export const keepAliveHolds: Check = {
         continue;
       }
       const failed = w.cut?.failure === true && w.until === w.cut.atMs;
-      const { gap, at } = longestGapIn(writtenTimes(trace, 'media'), w, failed);
+      const { gap, at } = longestGapIn(writtenFrames(trace), w, { openEnd: failed, observedUntil: end });
       if (gap > 2000)
         return fail(
           `no media written from ${round1(at - gap)} to ${round1(at)} ms (${round1(gap)} ms, pusher-side) in the background since ${ep.bg.from} ms (K = ${k}; gaps <= 2000 ms until K − E)${cutNote(w)}`,

@@ -150,18 +150,26 @@ export function backgroundWindow(
   return { from, until, cut, quiet };
 }
 
+/** A media frame's pusher-side time and its arrival at the server (internal/write-times.ts). */
+export interface TimedFrame {
+  written: number;
+  arrival: number;
+}
+
 /**
- * The longest gap between the instants `times` (sorted or not) inside a window, leaving out the quiet spans:
- * the gap across the window's start counts from the last instant before it; a gap that touches a quiet span
- * counts only from the span's end; the trailing gap to the window's end counts unless `openEnd` (a failure
- * lost the frames in flight).
+ * The longest gap between the frames' pusher-side times inside a window, leaving out the quiet spans: the gap
+ * across the window's start counts from the last frame before it; after a quiet span it counts from the
+ * span's end. The gap to a segment's end counts unless `openEnd` (a failure lost the frames in flight), and
+ * at most as long as the server was observed after the last frame's arrival (`observedUntil`, the case's
+ * end): frames written later may still have been in flight.
  */
 export function longestGapIn(
-  times: readonly number[],
+  frames: readonly TimedFrame[],
   w: { from: number; until: number; quiet: readonly { from: number; to: number }[] },
-  openEnd = false,
+  opts: { openEnd?: boolean; observedUntil?: number } = {},
 ): { gap: number; at: number; count: number } {
-  const sorted = [...times].sort((a, b) => a - b);
+  const sorted = [...frames].sort((a, b) => a.written - b.written);
+  const observedUntil = opts.observedUntil ?? Number.POSITIVE_INFINITY;
   // Judged segments: [from, until] minus the quiet spans.
   const segments: { a: number; b: number; afterQuiet: boolean }[] = [];
   let a = w.from;
@@ -177,22 +185,31 @@ export function longestGapIn(
   let count = 0;
   for (const [i, s] of segments.entries()) {
     let prev = s.a;
-    if (!s.afterQuiet) for (const t of sorted) if (t < s.a) prev = t;
-    for (const t of sorted) {
-      if (t < s.a) continue;
-      if (t > s.b) break;
+    let prevArrival = Number.NEGATIVE_INFINITY;
+    if (!s.afterQuiet)
+      for (const f of sorted)
+        if (f.written < s.a) {
+          prev = f.written;
+          prevArrival = f.arrival;
+        }
+    for (const f of sorted) {
+      if (f.written < s.a) continue;
+      if (f.written > s.b) break;
       count++;
-      if (t - prev > gap) {
-        gap = t - prev;
-        at = t;
+      if (f.written - prev > gap) {
+        gap = f.written - prev;
+        at = f.written;
       }
-      prev = t;
+      prev = f.written;
+      prevArrival = f.arrival;
     }
-    // The end of a segment before a quiet span is the pause call: the pusher had media until then.
     const last = i === segments.length - 1;
-    if (!(last && openEnd) && s.b - prev > gap) {
-      gap = s.b - prev;
-      at = s.b;
+    if (last && opts.openEnd) continue;
+    // A frame written after `prev` at the same delay would have arrived after the observation ended.
+    const tail = Math.min(s.b - prev, Math.max(0, observedUntil - Math.max(prevArrival, prev)));
+    if (tail > gap) {
+      gap = tail;
+      at = prev + tail;
     }
   }
   return { gap, at, count };

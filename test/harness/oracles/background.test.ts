@@ -309,3 +309,21 @@ t.test(
     expectStatus(t, backgroundMute, reset, 'pass');
   },
 );
+
+t.test('background/mute/1: frames still in flight at the end of the case are not a gap', async (t) => {
+  // A 400 ms link: what the pusher wrote in the last 400 ms never reached the server before the case ended.
+  const slow = delivered(
+    syntheticPush({
+      durationMs: 16000,
+      attributes: { backgroundMute: true },
+      app: [{ atMs: 5000, state: 'background' }],
+      mics: [{ openAtMs: 70, stopAtMs: 5000 }],
+    }),
+    audioTag,
+    (r) => tsOf(r) + 400,
+  ).filter((r) => !(audioTag(r) && r.t > 16000_000));
+  expectStatus(t, backgroundMute, slow, 'pass');
+  // Still sharp: audio that stopped 2 s before the end, on the same link, fails.
+  const stopped = slow.filter((r) => !(audioTag(r) && tsOf(r) > 14000));
+  expectStatus(t, backgroundMute, stopped, 'fail');
+});

@@ -9,6 +9,7 @@ import {
 } from './internal/attribute-timeline.js';
 import { EVENT_DEADLINE_MS, MEDIA_DEADLINE_MS } from './internal/deadlines.js';
 import { type DeviceHandle, deviceLog, encoderTargets } from './internal/device-handles.js';
+import { linkOutages, outageDuring } from './internal/link-outages.js';
 import {
   identifyColour,
   type MediaTimeline,
@@ -17,8 +18,10 @@ import {
   type ServerTag,
   uplinkCapacity,
 } from './internal/media-timeline.js';
+import type { Operation } from './internal/operations-log.js';
 import {
   appStateAt,
+  connectionFailure,
   isCritical,
   isFailureCode,
   type Push,
@@ -78,6 +81,122 @@ function cameraVideoAt(trace: readonly TraceRecord[], m: PushModel): (t: number)
     app(t) === 'foreground' &&
     m.attributes.at(t).enableCamera &&
     log.openAt(t, 'camera').length > 0;
+}
+
+/**
+ * A connection opened after change `c` and by `until` that the change must have caused: not a reconnection
+ * after a failed attempt (a fault of the network or the server causes those).
+ */
+function newConnection(m: PushModel, c: AttributeChange, until: number) {
+  return m.connections.find((x) => {
+    if (x.connect.seq < c.record.seq || x.connectMs > until) return false;
+    const attempt = m.pushes.flatMap((p) => p.attempts).find((a) => a.connection === x);
+    return !attempt?.reconnection;
+  });
+}
+
+/** Why push `p` ended (for evidence): the critical code, stop(), url change, -1307, the case's end. */
+function endWhy(p: Push): string {
+  if (p.endCause === 'critical') return `critical error ${field(p.endRecord, 'code') ?? '?'}`;
+  if (p.endCause === 'stop') return 'stop()';
+  if (p.endCause === 'exhausted') return '-1307';
+  if (p.endCause === 'url-change') return 'a url change';
+  return 'the end of the case';
+}
+
+/** The pause() in force at `t` within push `p` (an accepted pause() call with no resume() call after it). */
+function pausedAt(m: PushModel, p: Push, t: number): Operation | undefined {
+  let paused: Operation | undefined;
+  for (const o of m.ops) {
+    if (o.call.seq <= p.startSeq || o.call.seq >= p.endSeq || o.callMs > t || o.ok === false) continue;
+    if (o.op === 'pause') paused = o;
+    else if (o.op === 'resume') paused = undefined;
+  }
+  return paused;
+}
+
+/**
+ * Why push `p` cannot be held to a deadline `until` (docs/spec.md "Interpretation" of attributes/muted/1,
+ * enable-camera/1, autopush/1): it ended before it (a critical device error, stop(), a url change, ...), it
+ * was paused before it, or (for the camera, `app` given) the app went to the background before it.
+ */
+function cutShort(
+  m: PushModel,
+  p: Push,
+  until: number,
+  app?: (t: number) => string,
+  trace?: readonly TraceRecord[],
+): string | undefined {
+  if (p.endMs < until) return `the push ended at ${p.endMs} ms (${endWhy(p)})`;
+  const pause = m.ops.find(
+    (o) => o.op === 'pause' && o.call.seq > p.startSeq && o.call.seq < p.endSeq && o.callMs < until,
+  );
+  if (pause) return `pause() was called at ${pause.callMs} ms`;
+  if (app && trace) {
+    const bg = ofKind(trace, 'app.state').find(
+      (r) => r.seq > p.startSeq && ms(r) < until && str(r, 'state') === 'background',
+    );
+    if (bg) return `the app went to the background at ${ms(bg)} ms`;
+  }
+  return undefined;
+}
+
+/**
+ * The default-on device (`camera`: enable-camera true, `microphone`: muted false) opens at every push's
+ * start: openX called within 2 s of the start, or a handle still open from before (a push that began with a
+ * url change keeps its devices). Pushes cut short before the deadline (`cutShort`) or excluded by `skip` are
+ * not judged; when none is left the verdict is indeterminate, with the reasons.
+ */
+function opensAtStart(
+  trace: readonly TraceRecord[],
+  m: PushModel,
+  device: 'camera' | 'microphone',
+  label: string,
+  skip: (p: Push) => string | undefined,
+): Outcome {
+  const handles = deviceLog(trace).handles.filter((h) => h.device === device);
+  const app = appStateAt(trace);
+  const opened: DeviceHandle[] = [];
+  const skipped: string[] = [];
+  for (const p of m.pushes) {
+    const until = p.startMs + MEDIA_DEADLINE_MS;
+    const why = skip(p);
+    if (why) {
+      skipped.push(`push at ${p.startMs} ms: ${why}`);
+      continue;
+    }
+    const h = handles.find(
+      (x) =>
+        (x.open.seq > p.startSeq && x.open.seq < p.endSeq && x.calledAtMs <= until) ||
+        (x.open.seq < p.startSeq && (x.close === undefined || x.close.seq > p.startSeq)),
+    );
+    if (h) {
+      opened.push(h);
+      continue;
+    }
+    const cut = cutShort(m, p, until, device === 'camera' ? app : undefined, trace);
+    if (cut) {
+      skipped.push(`push at ${p.startMs} ms: ${cut}`);
+      continue;
+    }
+    const late = handles.find((x) => x.open.seq > p.startSeq && x.open.seq < p.endSeq);
+    return fail(
+      `${label}; no ${device} opened within ${MEDIA_DEADLINE_MS} ms of the start at ${p.startMs} ms`,
+      {
+        atMs: p.startMs,
+        evidence: excerpt([p.startRecord, late?.open]),
+      },
+    );
+  }
+  if (opened.length === 0)
+    return skipped.length > 0
+      ? indeterminate(`no push could be judged: ${skipped.join('; ')}`, {
+          evidence: excerpt(m.pushes.map((p) => p.endRecord)),
+        })
+      : notApplicable('no push');
+  return pass(
+    `${label}: the ${device} opened at ${opened.map((h) => h.openMs).join(', ')} ms${skipped.length ? ` (not judged: ${skipped.join('; ')})` : ''}`,
+  );
 }
 
 function shapeOk(w: number, h: number, orientation: string, aspect: string): { ok: boolean; why: string } {
@@ -401,12 +520,23 @@ export const reshapeOnChange: Check = {
         duringPublishing(m, c),
     );
     if (changes.length === 0) return notApplicable('no orientation or aspect change while publishing');
+    const written = tagWriteTime(m, media);
+    const skipped: string[] = [];
     for (const c of changes) {
       const { orientation, aspect } = c.after;
       const until = c.t + MEDIA_DEADLINE_MS;
+      // Measured at the pusher: a header written within 2 s counts even when the link delivered it later.
       const config = media.videoConfigs.find(
-        (v) => v.t >= c.t && v.t <= until && shapeOk(v.width, v.height, orientation, aspect).ok,
+        (v) =>
+          (v.tag ? v.tag.record.seq > c.record.seq && written(v.tag) <= until : v.t >= c.t && v.t <= until) &&
+          shapeOk(v.width, v.height, orientation, aspect).ok,
       );
+      const push = duringPublishing(m, c) as Push;
+      const excuse = config ? undefined : (cutShort(m, push, until) ?? deliveryBlocked(trace, m, c.t, until));
+      if (excuse) {
+        skipped.push(`${orientation} ${aspect} at ${c.t} ms: ${excuse}`);
+        continue;
+      }
       if (!config)
         return fail(
           `${orientation} ${aspect} set at ${c.t} ms; no sequence header of that shape by ${until} ms`,
@@ -449,15 +579,19 @@ export const reshapeOnChange: Check = {
             ]),
           },
         );
-      const reconnect = m.connections.find((x) => x.connect.seq > c.record.seq && x.connectMs <= until);
+      const reconnect = newConnection(m, c, until);
       if (reconnect)
         return fail(`${orientation} ${aspect} set at ${c.t} ms; a new connection was opened`, {
           atMs: reconnect.connectMs,
           evidence: [c.record, reconnect.connect],
         });
     }
+    if (skipped.length === changes.length)
+      return indeterminate(`no reshape could be judged: ${skipped.join('; ')}`, {
+        evidence: excerpt(changes.map((c) => c.record)),
+      });
     return pass(
-      `${changes.length} reshape(s): new sequence header, 1005, keyframe, onMetaData, same connection`,
+      `${changes.length - skipped.length} reshape(s): new sequence header, 1005, keyframe, onMetaData, same connection${skipped.length ? ` (not judged: ${skipped.join('; ')})` : ''}`,
     );
   },
 };
@@ -497,16 +631,30 @@ export const autopushStarts: Check = {
     const log = deviceLog(trace);
     const autos = m.pushes.filter((p) => p.startCause === 'autopush');
     if (autos.length === 0) return notApplicable('autopush was never true with a valid url');
+    const skipped: string[] = [];
     for (const p of autos) {
       const t = p.startMs;
       const device = log.handles.find(
-        (h) => (h.device === 'camera' || h.device === 'microphone') && h.open.seq > p.startSeq,
+        (h) =>
+          (h.device === 'camera' || h.device === 'microphone') &&
+          h.open.seq > p.startSeq &&
+          h.open.seq < p.endSeq,
       );
       const first = p.attempts[0];
       const startOp = m.ops.find(
         (o) => o.op === 'start' && o.call.seq > p.startSeq && o.callMs <= t + MEDIA_DEADLINE_MS,
       );
       if (startOp) return indeterminate(`start() was called at ${startOp.callMs} ms, within 2 s of autopush`);
+      const late =
+        !device ||
+        device.calledAtMs > t + MEDIA_DEADLINE_MS ||
+        !first ||
+        first.startMs > t + MEDIA_DEADLINE_MS;
+      const cut = late ? cutShort(m, p, t + MEDIA_DEADLINE_MS) : undefined;
+      if (cut) {
+        skipped.push(`autopush at ${t} ms: ${cut}`);
+        continue;
+      }
       if (!device || device.calledAtMs > t + MEDIA_DEADLINE_MS)
         return fail(`autopush at ${t} ms: no device opened within ${MEDIA_DEADLINE_MS} ms`, {
           atMs: t,
@@ -528,8 +676,12 @@ export const autopushStarts: Check = {
           });
       }
     }
+    if (skipped.length === autos.length)
+      return indeterminate(`no autopush start could be judged: ${skipped.join('; ')}`, {
+        evidence: excerpt(autos.map((p) => p.endRecord)),
+      });
     return pass(
-      `${autos.length} autopush start(s): devices and network within ${MEDIA_DEADLINE_MS} ms, events as after start()`,
+      `${autos.length} autopush start(s): devices and network within ${MEDIA_DEADLINE_MS} ms, events as after start()${skipped.length ? ` (not judged: ${skipped.join('; ')})` : ''}`,
     );
   },
 };
@@ -608,6 +760,29 @@ function audioGap(media: MediaTimeline, from: number, to: number): { gap: number
   return { gap, at };
 }
 
+/**
+ * `audioGap` within each connection's publishing span (from the server's accepting the publish to the
+ * connection's end): a reconnection starts a new timeline, so timestamps are never compared across two
+ * connections (docs/spec.md attributes/background-mute/1 "Interpretation").
+ */
+function audioGapByConnection(
+  m: PushModel,
+  media: MediaTimeline,
+  from: number,
+  to: number,
+): { gap: number; at: number } {
+  let worst = { gap: 0, at: from };
+  for (const c of m.connections) {
+    if (c.publishStartMs === undefined) continue;
+    const a = Math.max(from, c.publishStartMs);
+    const b = Math.min(to, c.endMs ?? to);
+    if (b <= a) continue;
+    const g = audioGap(media, a, b);
+    if (g.gap > worst.gap) worst = g;
+  }
+  return worst;
+}
+
 /** The AAC frame duration (ms) in force at `t` (1024 samples at the configured rate). */
 function frameDurationAt(media: MediaTimeline, t: number): number {
   const config = [...media.audioConfigs].reverse().find((c) => c.t <= t) ?? media.audioConfigs[0];
@@ -621,25 +796,18 @@ export const mutedClosesMicrophone: Check = {
     const m = pushModel(trace);
     const log = deviceLog(trace);
     const media = mediaTimeline(trace);
+    const app = appStateAt(trace);
     const mics = log.handles.filter((h) => h.device === 'microphone');
     const muted = attributeIntervals(m, (a) => a.muted);
     const unmutes = m.attributes.changes.filter(
       (c) => !c.initial && c.changed.includes('muted') && !c.after.muted,
     );
-    if (muted.length === 0 && unmutes.length === 0) {
-      const p = m.pushes[0];
-      if (!p) return notApplicable('no push');
-      const mic = mics.find((h) => h.open.seq > p.startSeq);
-      if (!mic || mic.calledAtMs > p.startMs + MEDIA_DEADLINE_MS)
-        return fail(
-          `muted is false; no microphone opened within ${MEDIA_DEADLINE_MS} ms of the start at ${p.startMs} ms`,
-          {
-            atMs: p.startMs,
-            evidence: excerpt([p.startRecord, mic?.open]),
-          },
-        );
-      return pass(`muted false: the microphone opened at ${mic.openMs} ms`);
-    }
+    if (muted.length === 0 && unmutes.length === 0)
+      return opensAtStart(trace, m, 'microphone', 'muted is false', (p) =>
+        app(p.startMs) === 'background' && m.attributes.at(p.startMs).backgroundMute
+          ? 'started in the background with background-mute true'
+          : undefined,
+      );
     let silentMs = 0;
     for (const w of muted) {
       const from = w.change.initial || w.from === w.push.startMs ? w.from : w.from + E;
@@ -664,7 +832,18 @@ export const mutedClosesMicrophone: Check = {
         );
       if (!conn) continue;
       const a = Math.max(from, conn.publishStartMs as number) + 500;
-      const b = Math.min(w.to, conn.endMs ?? w.to);
+      // pause() stops all media (operations/pause/1): a paused stretch carries no audio to judge.
+      if (pausedAt(m, w.push, a)) continue;
+      const pause = m.ops.find(
+        (o) =>
+          o.op === 'pause' &&
+          o.ok !== false &&
+          o.call.seq > w.push.startSeq &&
+          o.call.seq < w.push.endSeq &&
+          o.callMs > a &&
+          o.callMs < w.to,
+      );
+      const b = Math.min(w.to, conn.endMs ?? w.to, pause?.callMs ?? w.to);
       if (b <= a) continue;
       silentMs += b - a;
       const limit = 3 * frameDurationAt(media, a);
@@ -684,6 +863,12 @@ export const mutedClosesMicrophone: Check = {
       const p = m.pushes.find((x) => x.startSeq < c.record.seq && c.record.seq < x.endSeq);
       if (!p) continue;
       const mic = mics.find((h) => h.open.seq > c.record.seq);
+      // No microphone is due while paused, in the background with background-mute, or when the push ended.
+      const excused =
+        pausedAt(m, p, c.t) ||
+        (app(c.t) === 'background' && c.after.backgroundMute) ||
+        cutShort(m, p, c.t + E);
+      if ((!mic || mic.openMs > c.t + E) && excused) continue;
       if (!mic || mic.openMs > c.t + E)
         return fail(`muted set to false at ${c.t} ms; no microphone opened within ${E} ms`, {
           atMs: c.t,
@@ -691,7 +876,7 @@ export const mutedClosesMicrophone: Check = {
         });
       if (!publishingAt(p, c.t)) continue;
       const limit = 3 * frameDurationAt(media, c.t) + 200;
-      const { gap, at } = audioGap(media, c.t - 1000, c.t + MEDIA_DEADLINE_MS);
+      const { gap, at } = audioGapByConnection(m, media, c.t - 1000, c.t + MEDIA_DEADLINE_MS);
       if (gap > limit + 1)
         return fail(
           `after unmuting at ${c.t} ms the audio timestamps jumped by ${gap} ms at ${at} ms (limit ${limit.toFixed(0)})`,
@@ -700,9 +885,7 @@ export const mutedClosesMicrophone: Check = {
             evidence: [c.record, mic.open],
           },
         );
-      const reconnect = m.connections.find(
-        (x) => x.connect.seq > c.record.seq && x.connectMs <= c.t + MEDIA_DEADLINE_MS,
-      );
+      const reconnect = newConnection(m, c, c.t + MEDIA_DEADLINE_MS);
       if (reconnect)
         return fail(`after unmuting at ${c.t} ms the push reconnected`, {
           atMs: reconnect.connectMs,
@@ -741,18 +924,11 @@ export const enableCameraSwitch: Check = {
       (c) => !c.initial && c.changed.includes('enableCamera') && c.after.enableCamera,
     );
     if (disabled.length === 0 && enables.length === 0) {
-      const p = m.pushes.find((x) => app(x.startMs) === 'foreground');
-      if (!p) return notApplicable('no push in the foreground');
-      const cam = cameras.find((h) => h.open.seq > p.startSeq);
-      if (!cam || cam.calledAtMs > p.startMs + MEDIA_DEADLINE_MS)
-        return fail(
-          `enable-camera is true; no camera opened within ${MEDIA_DEADLINE_MS} ms of the start at ${p.startMs} ms`,
-          {
-            atMs: p.startMs,
-            evidence: excerpt([p.startRecord, cam?.open]),
-          },
-        );
-      return pass(`enable-camera true: the camera opened at ${cam.openMs} ms`);
+      if (!m.pushes.some((x) => app(x.startMs) === 'foreground'))
+        return notApplicable('no push in the foreground');
+      return opensAtStart(trace, m, 'camera', 'enable-camera is true', (p) =>
+        app(p.startMs) === 'foreground' ? undefined : 'started in the background',
+      );
     }
     for (const w of disabled) {
       const from = w.change.initial || w.from === w.push.startMs ? w.from : w.from + interval;
@@ -780,8 +956,9 @@ export const enableCameraSwitch: Check = {
     }
     for (const c of enables) {
       const p = m.pushes.find((x) => x.startSeq < c.record.seq && c.record.seq < x.endSeq);
-      if (!p || app(c.t) !== 'foreground') continue;
+      if (!p || app(c.t) !== 'foreground' || pausedAt(m, p, c.t)) continue;
       const cam = cameras.find((h) => h.open.seq > c.record.seq);
+      if ((!cam || cam.openMs > c.t + E) && cutShort(m, p, c.t + E, app, trace)) continue;
       if (!cam || cam.openMs > c.t + E)
         return fail(`enable-camera set to true at ${c.t} ms; no camera opened within ${E} ms`, {
           atMs: c.t,
@@ -809,7 +986,7 @@ export const enableCameraSwitch: Check = {
             evidence: excerpt([c.record, cam.open, firstCam?.record]),
           },
         );
-      const reconnect = m.connections.find((x) => x.connect.seq > c.record.seq && x.connectMs <= until);
+      const reconnect = newConnection(m, c, until);
       if (reconnect)
         return fail(`enable-camera set to true at ${c.t} ms; the push reconnected`, {
           atMs: reconnect.connectMs,
@@ -1167,7 +1344,7 @@ export const boundsApplyAtOnce: Check = {
             },
           );
       }
-      const reconnect = m.connections.find((x) => x.connect.seq > c.record.seq && x.connectMs <= at);
+      const reconnect = newConnection(m, c, at);
       if (reconnect)
         return fail(`the bounds change at ${c.t} ms was followed by a new connection`, {
           atMs: reconnect.connectMs,
@@ -1179,6 +1356,66 @@ export const boundsApplyAtOnce: Check = {
   },
 };
 
+/**
+ * When the pusher wrote an audio or video tag, at the latest (ms): the earlier of its `sentMs` (arrival minus
+ * the link's delay and the tag's transmission; a queue makes it late) and its timestamp on the push's clock:
+ * `ts + k`, with `k` the smallest `arrival − ts` of the connection's tags of the same track and kind
+ * (sequence headers or frames), and at most the push's start (the pusher's timestamps count from start();
+ * then `ts + k` is the capture time). Headers and frames are placed separately (the server may shift a
+ * republished stream's frames). A tag written before an attribute change was in flight at the change: it
+ * cannot reflect it; one written after it arrived late only because of the link.
+ */
+function tagWriteTime(m: PushModel, media: MediaTimeline): (g: ServerTag) => number {
+  const offset = new Map<ServerTag, number>();
+  for (const c of m.connections) {
+    if (c.publishStartMs === undefined) continue;
+    const start = c.publishStartMs;
+    const end = c.endMs ?? Number.POSITIVE_INFINITY;
+    const pushStart = m.pushOfSeq(c.connect.seq)?.startMs ?? Number.POSITIVE_INFINITY;
+    for (const track of [media.audio, media.video]) {
+      const tags = track.filter((g) => g.t >= start && g.t <= end);
+      for (const header of [true, false]) {
+        const group = tags.filter((g) => (g.packetType === 0) === header);
+        if (group.length === 0) continue;
+        const k = Math.min(pushStart, ...group.map((g) => g.t - g.ts));
+        for (const g of group) offset.set(g, k);
+      }
+    }
+  }
+  return (g) => Math.min(g.sentMs, g.ts + (offset.get(g) ?? Number.POSITIVE_INFINITY));
+}
+
+/**
+ * Why what the pusher wrote during `[from, to]` may never have reached the server (so its absence there
+ * proves nothing): the publishing connection went half-open or ended, or the uplink was down.
+ */
+function deliveryBlocked(
+  trace: readonly TraceRecord[],
+  m: PushModel,
+  from: number,
+  to: number,
+): string | undefined {
+  for (const c of m.connections) {
+    if (
+      c.publishStartMs === undefined ||
+      c.publishStartMs > to ||
+      (c.endMs ?? Number.POSITIVE_INFINITY) < from
+    )
+      continue;
+    const frozen = c.records.find((r) => r.kind === 'net.half_open');
+    if (frozen && ms(frozen) <= to)
+      return `connection ${c.conn} went half-open at ${ms(frozen)} ms (injected)`;
+    if (c.endMs !== undefined && c.endMs <= to) return `connection ${c.conn} ended at ${c.endMs} ms`;
+  }
+  const outage = outageDuring(
+    linkOutages(trace).filter((o) => o.link === 'uplink'),
+    from,
+    to,
+  );
+  if (outage) return `the uplink was down from ${outage.fromMs} ms`;
+  return undefined;
+}
+
 // ---- audio quality ---------------------------------------------------------------------------------
 
 /** attributes/audio-quality/1: high → the AudioSpecificConfig rate >= 44100 Hz (onMetaData agrees). */
@@ -1189,7 +1426,9 @@ export const highQualityAudio: Check = {
     const m = pushModel(trace);
     const media = mediaTimeline(trace);
     const high = (t: number) => m.attributes.at(t).audioQuality === 'high';
-    const configs = media.audioConfigs.filter((c) => high(c.t));
+    const written = tagWriteTime(m, media);
+    // A configuration is judged by the quality when the pusher wrote it, not when it arrived.
+    const configs = media.audioConfigs.filter((c) => high(c.tag ? written(c.tag) : c.t));
     const metas = media.metadata.filter((d) => high(d.t) && typeof d.value.audiosamplerate === 'number');
     if (configs.length === 0 && metas.length === 0)
       return notApplicable('no AAC configuration while audio-quality was high');
@@ -1221,7 +1460,10 @@ export const lowQualityAudio: Check = {
     // Windows of audio rate: the quality held since E before; configurations: the quality at arrival.
     const quality = (q: string) => (t: number) => valuesDuring(m, 'audioQuality', t, E).every((x) => x === q);
     const low = quality('low');
-    const configs = media.audioConfigs.filter((c) => m.attributes.at(c.t).audioQuality === 'low');
+    const written = tagWriteTime(m, media);
+    const configs = media.audioConfigs.filter(
+      (c) => m.attributes.at(c.tag ? written(c.tag) : c.t).audioQuality === 'low',
+    );
     if (configs.length === 0) return notApplicable('no AAC configuration while audio-quality was low');
     const wide = configs.find((c) => c.sampleRate > 32000);
     if (wide)
@@ -1279,10 +1521,17 @@ export const audioQualitySwitch: Check = {
       (c) => !c.initial && c.changed.includes('audioQuality') && duringPublishing(m, c),
     );
     if (changes.length === 0) return notApplicable('no audio-quality change while publishing');
+    const written = tagWriteTime(m, media);
     for (const c of changes) {
       const high = c.after.audioQuality === 'high';
-      const config = media.audioConfigs.find((x) => x.tag && x.tag.record.seq > c.record.seq);
-      if (!config || config.t > c.t + E || (high ? config.sampleRate < 44100 : config.sampleRate > 32000))
+      // Tags written before the change and still in flight when it happened do not count.
+      const after = (g: ServerTag) => g.record.seq > c.record.seq && written(g) >= c.t;
+      const config = media.audioConfigs.find((x) => x.tag && after(x.tag));
+      if (
+        !config ||
+        written(config.tag as ServerTag) > c.t + E ||
+        (high ? config.sampleRate < 44100 : config.sampleRate > 32000)
+      )
         return fail(
           `audio-quality ${c.after.audioQuality} at ${c.t} ms; ${config ? `the next AAC configuration (${config.sampleRate} Hz at ${config.t} ms) does not fit` : 'no new AAC sequence header'} within ${E} ms`,
           {
@@ -1290,7 +1539,7 @@ export const audioQualitySwitch: Check = {
             evidence: excerpt([c.record, config?.record]),
           },
         );
-      const firstAudio = media.audio.find((g) => g.record.seq > c.record.seq);
+      const firstAudio = media.audio.find(after);
       if (firstAudio && firstAudio.packetType !== 0)
         return fail(
           `audio-quality changed at ${c.t} ms; an audio frame (at ${firstAudio.t} ms) came before the new sequence header`,
@@ -1299,7 +1548,7 @@ export const audioQualitySwitch: Check = {
             evidence: [c.record, firstAudio.record, config.record],
           },
         );
-      const reconnect = m.connections.find((x) => x.connect.seq > c.record.seq && x.connectMs <= config.t);
+      const reconnect = newConnection(m, c, config.t);
       if (reconnect)
         return fail(`audio-quality changed at ${c.t} ms; the push reconnected`, {
           atMs: reconnect.connectMs,
@@ -1422,7 +1671,20 @@ export const microphoneInBackground: Check = {
       const p = m.pushAt(t);
       if (!p || a.backgroundMute || a.muted) continue;
       const fg = states.find((r) => r.seq > b.seq && str(r, 'state') === 'foreground');
-      const end = Math.min(fg ? ms(fg) : m.caseEndMs, p.endMs, t + keep);
+      // pause() closes the microphone (operations/pause/1), stop() ends the push: the period ends there.
+      const op = m.ops.find(
+        (o) =>
+          (o.op === 'pause' || o.op === 'stop') &&
+          o.call.seq > b.seq &&
+          o.call.seq < p.endSeq &&
+          o.call.seq < (fg?.seq ?? Number.POSITIVE_INFINITY),
+      );
+      const end = Math.min(
+        fg ? ms(fg) : m.caseEndMs,
+        p.endMs,
+        t + keep,
+        op?.callMs ?? Number.POSITIVE_INFINITY,
+      );
       const mic = log.handles.find(
         (h) => h.device === 'microphone' && h.open.seq < b.seq && !(h.close && h.close.seq < b.seq),
       );
@@ -1432,6 +1694,7 @@ export const microphoneInBackground: Check = {
         mic.closeMs !== undefined &&
         mic.closeMs < end &&
         mic.close!.seq < (fg?.seq ?? Number.POSITIVE_INFINITY) &&
+        mic.close!.seq < (op?.call.seq ?? Number.POSITIVE_INFINITY) &&
         mic.closeMs < p.endMs
       )
         return fail(
@@ -1443,7 +1706,7 @@ export const microphoneInBackground: Check = {
         );
       if (!publishingAt(p, t)) continue;
       const limit = 3 * frameDurationAt(media, t);
-      const { gap, at } = audioGap(media, t, end);
+      const { gap, at } = audioGapByConnection(m, media, t, end);
       if (gap > limit + 1)
         return fail(
           `in the background audio timestamps jumped by ${gap} ms at ${at} ms (limit ${limit.toFixed(0)})`,
@@ -1525,6 +1788,7 @@ export const invalidValuesHarmless: Check = {
   always: true,
   evaluate(trace) {
     const m = pushModel(trace);
+    const log = deviceLog(trace);
     const changes = m.attributes.changes.filter(hasFallback);
     if (changes.length === 0) return notApplicable('no invalid attribute value was set');
     const crash = ofKind(trace, 'pusher.crash').find((r) =>
@@ -1540,20 +1804,37 @@ export const invalidValuesHarmless: Check = {
       const p = m.pushes.find((x) => x.startSeq < c.record.seq && c.record.seq < x.endSeq);
       if (!p) continue;
       const until = c.t + E;
+      // What has a cause of its own is not blamed on the value: an attempt that failed at the network or
+      // the server (its events, its successor's connection), an attempt already under way at the change,
+      // a device that failed, a stop().
+      const attemptOf = (e: { record: TraceRecord }) =>
+        p.attempts.find((a) => a.events.some((x) => x.record === e.record));
+      const deviceFailed = (t: number) =>
+        [
+          ...log.faults.map((f) => ms(f)),
+          ...log.failedOpens.map((f) => f.t),
+          ...log.failedEncodes.map((f) => f.t),
+        ].some((x) => x >= t - E && x <= t);
       const disrupted = m.events.find(
         (e) =>
           e.seq > c.record.seq &&
           e.t <= until &&
-          (isFailureCode(e.code) || isCritical(e.code) || e.code === 1102 || e.code === -1307),
+          (isFailureCode(e.code) || isCritical(e.code) || e.code === 1102 || e.code === -1307) &&
+          !(isCritical(e.code) ? deviceFailed(e.t) : attemptOf(e)?.failure),
       );
-      const reconnect = m.connections.find((x) => x.connect.seq > c.record.seq && x.connectMs <= until);
-      const closed = m.connections.find(
-        (x) =>
-          x.pusherCloseMs !== undefined &&
-          x.pusherCloseMs >= c.t &&
-          x.pusherCloseMs <= until &&
-          x.connect.seq < c.record.seq,
-      );
+      const reconnect = m.connections.find((x) => {
+        if (x.connect.seq < c.record.seq || x.connectMs > until) return false;
+        const a = p.attempts.find((y) => y.connection === x);
+        return !a || (a.startSeq > c.record.seq && !a.reconnection);
+      });
+      const stopped = (t: number) =>
+        m.ops.some((o) => o.op === 'stop' && o.call.seq > c.record.seq && o.callMs <= t);
+      const closed = m.connections.find((x) => {
+        if (x.pusherCloseMs === undefined || x.pusherCloseMs < c.t || x.pusherCloseMs > until) return false;
+        if (x.connect.seq > c.record.seq || stopped(x.pusherCloseMs)) return false;
+        const f = connectionFailure(x, x.pusherCloseMs);
+        return !(f && f.atMs <= x.pusherCloseMs) && !(p.endCause === 'critical' && deviceFailed(p.endMs));
+      });
       const bad = disrupted?.record ?? reconnect?.connect ?? closed?.connect;
       if (bad)
         return fail(

@@ -546,7 +546,9 @@ export class FlvTimelineBuilder {
       chunk.set(this.buf.subarray(s, s + total), this.headerBytes.byteLength);
       byteStart = 0;
     } else {
-      chunk = this.buf.slice(s, s + total);
+      // A view: toArrayBuffer copies only when the tag is not its buffer's whole content. A relayed tag
+      // usually is (the server allocates one buffer per FLV message), so flv.js reads it in place.
+      chunk = this.buf.subarray(s, s + total);
       byteStart = this.pos;
     }
     this.currentTag = index;

@@ -15,6 +15,7 @@ import {
   firstDeliveryHandedOverAfter,
   pusherCloseBy,
   stalledAt,
+  tagWriteWindow,
   uplinkOf,
 } from './internal/uplink-handover.js';
 import {
@@ -768,6 +769,7 @@ export const switchCameraSwaps: Check = {
       );
     if (switches.length === 0) return notApplicable('no switchCamera() with an open camera');
     let coloursJudged = 0;
+    const unjudged: string[] = [];
     for (const o of switches) {
       const t = o.callMs;
       const old = log.openAt(t, 'camera')[0];
@@ -814,7 +816,30 @@ export const switchCameraSwaps: Check = {
             (d) => d.tag.record.seq > fresh.open.seq && identifyColour(d)?.source === fresh.position,
           )?.tag
         : media.videoFrames.find((g) => g.record.seq > fresh.open.seq && g.keyframe);
-      if (!next || next.t > t + MEDIA_DEADLINE_MS || !next.keyframe)
+      // "Late" is judged at the pusher: the frame's write, bounded by its hand-over to the link, not its
+      // arrival through a congested link.
+      const due = t + MEDIA_DEADLINE_MS;
+      const written = next && next.t > due ? tagWriteWindow(trace, next.record) : undefined;
+      // The connection was lost to a fault (a kick, a reset) before the new camera's first frame arrived,
+      // soon after the deadline or while back-pressure held the pusher's writes back at the deadline: what
+      // the pusher wrote on it was lost with it, the next frames wait for the reconnection.
+      const live = liveConnection(p, t) as Connection;
+      const lost =
+        live.remoteEndMs !== undefined &&
+        (!next || live.remoteEndMs < next.t) &&
+        (live.remoteEndMs < due + E || stalledAt(uplinkOf(trace, live.conn), due));
+      if (lost && (!next || next.t > due)) {
+        unjudged.push(
+          `switchCamera() at ${t} ms: connection ${live.conn} was lost to a fault at ${live.remoteEndMs} ms before the first ${fresh.position} camera frame arrived`,
+        );
+        continue;
+      }
+      if (next?.keyframe && written && written.earliest <= due) {
+        if (written.latest > due)
+          unjudged.push(
+            `switchCamera() at ${t} ms: the first ${fresh.position} camera frame arrived at ${next.t} ms, written between ${written.earliest} and ${written.latest} ms`,
+          );
+      } else if (!next || next.t > due || !next.keyframe)
         return fail(
           `switchCamera() at ${t} ms: ${next ? `the first ${fresh.position} camera frame (at ${next.t} ms) is ${next.keyframe ? 'late' : 'not a keyframe'}` : `no ${fresh.position} camera frame followed`}`,
           {
@@ -832,6 +857,8 @@ export const switchCameraSwaps: Check = {
           evidence: [o.call, reconnect.connect],
         });
     }
+    if (unjudged.length)
+      return indeterminate(`${switches.length} switch(es); not judged: ${unjudged.join('; ')}`);
     return pass(
       `${switches.length} switch(es): the other camera opened, 1003, old one closed, ${coloursJudged ? 'its first frame a keyframe (recognised by colour)' : 'a keyframe followed (colours not decoded)'}`,
       {

@@ -227,3 +227,48 @@ export function pusherCloseBy(
     return { status: 'unknown', why: `the case ended at ${ms(caseEnd)} ms`, evidence: [caseEnd] };
   return { status: 'open', evidence: [] };
 }
+
+/**
+ * When the pusher wrote the media tag `tag` (an `observer.tag` record): `latest` is the hand-over of its
+ * last byte to the link (a write is handed over at once, or later when the sender was blocked);
+ * `earliest` is the hand-over of its first byte, or, when that hand-over flushed writes held back by
+ * back-pressure, the start of that blocked period (the held writes were made during it). Undefined when
+ * the trace lacks per-write link records.
+ */
+export function tagWriteWindow(
+  trace: readonly TraceRecord[],
+  tag: TraceRecord,
+): { earliest: number; latest: number; netConn: number } | undefined {
+  let delivery: TraceRecord | undefined;
+  for (let i = trace.indexOf(tag) - 1; i >= 0; i--) {
+    const r = trace[i];
+    if (r.kind === 'net.deliver' && str(r, 'link') === 'uplink') {
+      delivery = r;
+      break;
+    }
+  }
+  const netConn = num(delivery, 'conn');
+  if (!delivery || netConn === undefined) return undefined;
+  const u = uplinkOf(trace, netConn);
+  if (u.sends.length === 0 || trace.some((r) => r.kind === 'net.send' && r.data.writes !== undefined))
+    return undefined;
+  const d = u.delivers.find((x) => x.seq === delivery.seq);
+  if (!d) return undefined;
+  const size = num(tag, 'size') ?? 0;
+  // RTMP chunk headers make a message a little longer on the wire than its FLV body.
+  const firstByte = Math.max(1, d.cumStart - size - 64);
+  const first = u.sends.find((s) => s.cumEnd >= firstByte);
+  const last = u.sends.find((s) => s.cumEnd >= d.cumEnd);
+  if (!first || !last) return undefined;
+  let earliest = first.t;
+  // A hand-over right after a drain flushes held writes: they were made since the blocked period began.
+  let chainStart: number | undefined;
+  let prev: { t: number; stalled: boolean } | undefined;
+  for (const b of u.blocking) {
+    if (b.seq > first.seq) break;
+    if (b.stalled && !(prev && !prev.stalled && prev.t === b.t)) chainStart = b.t;
+    prev = b;
+  }
+  if (prev && (prev.stalled || prev.t === first.t) && chainStart !== undefined) earliest = chainStart;
+  return { earliest, latest: last.t, netConn };
+}

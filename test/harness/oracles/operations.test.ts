@@ -404,6 +404,34 @@ t.test(
   },
 );
 
+t.test('operations/switch-camera/1: the first frame of the new camera is timed at its write', async (t) => {
+  // switchCamera() at 3 s; the back camera's first keyframe reaches the server at 5.5 s (due 5 s).
+  const build = (o: { handedOverAt?: number; kickAt?: number }) =>
+    pushWith(
+      (s, d) => {
+        s.add(0, 'net.link', { link: 'uplink', delayUs: 100_000, jitterUs: 0 });
+        s.op(3000, 'switchCamera', true, 'switchCamera:ok', {}, 3050);
+        s.open(3050, 'camera', {}, { position: 'back' }, 3000);
+        s.close(3050, 'camera', d.camera as number, { position: 'front' });
+        s.event(3050, 1003);
+        if (o.kickAt !== undefined) {
+          s.serverClose(o.kickAt, d.conn);
+          s.pusherClose(o.kickAt, d.conn);
+          s.attempt(7000);
+          s.tag(7100, 'video', { keyframe: true });
+          return;
+        }
+        s.add(o.handedOverAt ?? 3200, 'net.send', { link: 'uplink', conn: d.conn, bytes: 4100 });
+        s.add(5500, 'net.deliver', { link: 'uplink', conn: d.conn, bytes: 4100 });
+        s.tag(5500, 'video', { keyframe: true, size: 4000 });
+      },
+      { media: false },
+    );
+  is(t, switchCameraSwaps, build({}), 'pass', 'written at 3.2 s, delayed by the link');
+  is(t, switchCameraSwaps, build({ handedOverAt: 5400 }), 'fail', 'written at 5.4 s');
+  is(t, switchCameraSwaps, build({ kickAt: 4000 }), 'indeterminate', 'the connection was kicked at 4 s');
+});
+
 /** The network's uplink records of connection `conn`: hand-overs to the link and deliveries. */
 function uplink(s: Story, conn: number, sends: number[], delivers: number[], bytes = 1000): void {
   for (const t of sends) s.add(t, 'net.send', { link: 'uplink', conn, bytes });

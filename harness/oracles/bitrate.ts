@@ -8,6 +8,7 @@
 import { stallIntervals } from '../network/shaper-log.js';
 import type { TraceRecord, TraceValue } from '../sim/trace.js';
 import { EVENT_DEADLINE_MS } from './events.js';
+import { attributeTimeline } from './internal/attribute-timeline.js';
 import { deliveryHorizon } from './internal/delivery-horizon.js';
 import { pushModel } from './internal/push-model.js';
 import { tagWrites } from './internal/tag-write-times.js';
@@ -513,13 +514,39 @@ export function pausedIntervals(trace: readonly TraceRecord[]): Span[] {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** Foreground publishing spans (camera video pushed): publishing, not in the background, not paused. */
+/**
+ * Spans where enable-camera is false (ms; open ones end at Infinity): the video track then carries a black
+ * picture at a fixed low target (`attributes/enable-camera/2`), not camera video that adapts to the link.
+ */
+export function cameraOffIntervals(trace: readonly TraceRecord[]): Span[] {
+  const out: Span[] = [];
+  let from: number | undefined;
+  for (const c of attributeTimeline(trace).changes) {
+    const off = !c.after.enableCamera;
+    if (off && from === undefined) from = c.t;
+    else if (!off && from !== undefined) {
+      out.push({ from, to: c.t });
+      from = undefined;
+    }
+  }
+  if (from !== undefined) out.push({ from, to: Number.POSITIVE_INFINITY });
+  return out;
+}
+
+/**
+ * Foreground publishing spans (camera video pushed): publishing, and the spans to leave out: `bg` (in the
+ * background, or the camera disabled) and `paused`.
+ */
 function foregroundPublishing(trace: readonly TraceRecord[]): {
   pubs: PublishingInterval[];
   bg: Span[];
   paused: Span[];
 } {
-  return { pubs: publishingIntervals(trace), bg: backgroundIntervals(trace), paused: pausedIntervals(trace) };
+  return {
+    pubs: publishingIntervals(trace),
+    bg: [...backgroundIntervals(trace), ...cameraOffIntervals(trace)],
+    paused: pausedIntervals(trace),
+  };
 }
 
 /** Audio share of the link during a publishing interval: the received audio rate over it, kbit/s. */
@@ -613,7 +640,7 @@ export const targetFollowsDrop: Check = {
         continue;
       }
       if (overlaps(bg, td, until) || overlaps(paused, td, until)) {
-        skipped.push(`${td} ms: in the background or paused`);
+        skipped.push(`${td} ms: in the background, paused or with the camera disabled`);
         continue;
       }
       const after = steps.filter((x) => x.from > td && x.from < until);
@@ -712,7 +739,7 @@ export const targetRecovers: Check = {
         continue;
       }
       if (overlaps(bg, tu, until) || overlaps(paused, tu, until)) {
-        skipped.push(`${tu} ms: in the background or paused`);
+        skipped.push(`${tu} ms: in the background, paused or with the camera disabled`);
         continue;
       }
       const t0 = targetAt(series, tu);
@@ -1391,7 +1418,9 @@ export const netStatusCadence: Check = {
  * in [record − 1 s, record] (a header is in force from its estimated write time to the arrival of the next
  * one, the bounds of its unknown write time), and targetBitrate equals T at the record. While paused nothing
  * is written: a record whose second overlaps a pause may also report the size of the first header written
- * after the pause began (the size the push resumes with). The size is judged only while the pusher was
+ * after the pause began (the size the push resumes with), and a record of a publish whose first header is
+ * not written yet the size of that header (the size the connection starts with). The size is judged only
+ * while the pusher was
  * publishing and the server saw everything it wrote until the record (internal/delivery-horizon.ts): a
  * header still queued when the connection was reset, kicked, went half-open or the case ended is unknown.
  */
@@ -1433,6 +1462,9 @@ export const netStatusTruthful: Check = {
       const inForce = headers.filter(
         (x, i) => x.written <= t && (i + 1 === headers.length || headers[i + 1].arrival >= t - 1000),
       );
+      // Just after a publish began, before the connection's first header is written: the size it starts with.
+      const opening = headers.find((x) => x.segment === segment);
+      if (opening && opening.written > t && !inForce.includes(opening)) inForce.push(opening);
       for (const p of paused.filter((x) => x.from <= t && x.to >= t - 1000)) {
         const resumed = headers.find((x) => x.written >= p.from);
         if (resumed && !inForce.includes(resumed)) inForce.push(resumed);

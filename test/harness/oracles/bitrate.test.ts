@@ -143,6 +143,18 @@ t.test('bitrate/recover/1', async (t) => {
     'fail',
   );
   expectStatus(t, check, syntheticPush({ uplink: [{ atMs: 0, kbps: 400 }] }), 'not-applicable');
+  // With enable-camera false the video track is a black picture at a fixed low target
+  // (attributes/enable-camera/2): a rise is not judged.
+  const cameraOff = syntheticPush({
+    durationMs: 35000,
+    uplink: [
+      { atMs: 0, kbps: 400 },
+      { atMs: 10000, kbps: 2000 },
+    ],
+    attributes: { maxBitrate: 1500, enableCamera: false },
+    targets: [{ atMs: 0, kbps: 40 }],
+  });
+  expectStatus(t, check, cameraOff, 'indeterminate');
   // The case ends before the 20 s are over: nothing to judge.
   const short = syntheticPush({
     durationMs: 20000,
@@ -380,6 +392,30 @@ t.test('bitrate/net-status/2', async (t) => {
     7990,
   );
   expectStatus(t, netStatusTruthful, lostWrong, 'fail');
+  // Just after a new publish, before its first header is written, a record may report the size it starts with.
+  const status = {
+    videoBitrate: 0,
+    audioBitrate: 0,
+    videoFps: 0,
+    videoGop: 2,
+    netSpeed: 0,
+    netJitter: 0,
+    videoCache: 0,
+    audioCache: 0,
+    targetBitrate: 1000,
+  };
+  const republished = (width: number, height: number) =>
+    syntheticPush({
+      sizes: [
+        { atMs: 0, width: 544, height: 960 },
+        { atMs: 9500, width: 368, height: 656, event: false },
+      ],
+      closeAtMs: 9000,
+      reconnections: [{ connectAtMs: 9900, publishAtMs: 10000 }],
+      extra: (b) => b.add(10010, 'pusher.netstatus', { ...status, videoWidth: width, videoHeight: height }),
+    });
+  expectStatus(t, netStatusTruthful, republished(368, 656), 'pass');
+  expectStatus(t, netStatusTruthful, republished(720, 1280), 'fail');
   // Resized while paused: the records of the pause may report the size the push resumes with.
   expectStatus(t, netStatusTruthful, pausedResize(), 'pass');
   const pausedWrong = pausedResize().map((r) =>

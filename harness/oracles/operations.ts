@@ -10,7 +10,14 @@ import {
   type ServerTag,
 } from './internal/media-timeline.js';
 import type { Operation } from './internal/operations-log.js';
-import { appStateAt, LIFECYCLE_CODES, type Push, type PushModel, pushModel } from './internal/push-model.js';
+import {
+  appStateAt,
+  type Connection,
+  LIFECYCLE_CODES,
+  type Push,
+  type PushModel,
+  pushModel,
+} from './internal/push-model.js';
 import {
   firstDeliveryHandedOverAfter,
   pusherCloseBy,

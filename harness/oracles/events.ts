@@ -17,6 +17,7 @@ import {
 } from './internal/push-model.js';
 import { replyDelivery } from './internal/reply-delivery.js';
 import { pushModelWithGiveUps } from './internal/silent-give-up.js';
+import { type WrittenFrame, writtenFrames } from './internal/write-times.js';
 import {
   eventsWithCode,
   excerpt,
@@ -60,6 +61,11 @@ function publishingAt(p: Push | undefined, t: number, seq?: number): boolean {
   });
 }
 
+/** How long before an encoder failure a frame may have been captured and still be the re-encoded one, ms. */
+const REENCODE_WINDOW_MS = 500;
+
+const isHeader = (r: TraceRecord) => num(r, 'avcPacketType') === 0;
+
 /**
  * Video goes on after an encoder change at `t` (events/encoder/1, events/encoder/6): the next video frame
  * at the server is a keyframe and arrives within 2 s of `t` (or of the next 1002 when not publishing yet),
@@ -93,23 +99,35 @@ function videoContinues(
       evidence: [],
       skip: `the ${outage.link} was down from ${outage.fromMs} ms to ${outage.toMs} ms`,
     };
-  const media = mediaTimeline(trace);
-  // Frames written before `t` may still be in flight: judge the first one written at or after it.
-  const next = media.videoFrames.find((g) => g.record.seq > afterSeq && g.t >= from && g.sentMs >= t - 1);
-  if (!next || next.t > from + MEDIA_DEADLINE_MS)
+  // Judged on the frames' capture times at the pusher (internal/write-times.ts), not their arrival: frames
+  // encoded before `t` may still be queued or in flight. Scanning the frames captured from `t − W` on, a
+  // keyframe must come before any non-keyframe captured at or after `t` (the failed frame itself may be
+  // re-encoded as the keyframe with its earlier capture time).
+  const frames = writtenFrames(trace).filter(
+    (w) => w.type === 'video' && !isHeader(w.record) && w.record.seq > afterSeq && w.arrival >= from,
+  );
+  let next: WrittenFrame | undefined;
+  for (const w of frames) {
+    if (w.written < t - REENCODE_WINDOW_MS) continue;
+    if (w.keyframe || w.written >= t) {
+      next = w;
+      break;
+    }
+  }
+  if (!next || next.written > from + MEDIA_DEADLINE_MS)
     return {
       ok: false,
-      why: `no video frame at the server within ${MEDIA_DEADLINE_MS} ms of ${from} ms`,
+      why: `no video frame captured within ${MEDIA_DEADLINE_MS} ms of ${from} ms reached the server`,
       evidence: [next?.record],
     };
   if (!next.keyframe)
     return {
       ok: false,
-      why: `the next video frame (at ${next.t} ms) is not a keyframe`,
+      why: `the next video frame (captured at ${next.written} ms, arrived at ${next.arrival} ms) is not a keyframe`,
       evidence: [next.record],
     };
   const reconnect = publishing
-    ? m.connections.find((c) => c.connect.seq > afterSeq && c.connectMs <= next.t)
+    ? m.connections.find((c) => c.connect.seq > afterSeq && c.connectMs <= next.arrival)
     : undefined;
   if (reconnect)
     return {
@@ -117,7 +135,7 @@ function videoContinues(
       why: `a new connection (${reconnect.conn}) was opened at ${reconnect.connectMs} ms`,
       evidence: [reconnect.connect],
     };
-  return { ok: true, why: `keyframe at the server at ${next.t} ms`, evidence: [next.record] };
+  return { ok: true, why: `keyframe at the server at ${next.arrival} ms`, evidence: [next.record] };
 }
 
 // ---- connection events ----------------------------------------------------------------------------

@@ -266,6 +266,14 @@ t.test('events/encoder/1: a hardware failure gives 1103, a software encoder and 
     s.tag(at + 20, 'video', { keyframe: true });
   });
   is(t, hardwareEncoderFallback, camDenied, 'pass', 'the camera denied: its own -1301');
+  // A P-frame captured before the failure arrives after it (it was queued): judged by capture time.
+  const queued = hardwareFailure((s, at) => {
+    s.event(at, 1103);
+    s.open(at, 'videoEncoder', { kind: 'software' }, { kind: 'software' });
+    s.tag(at + 300, 'video', { keyframe: false, ts: at - 50 });
+    s.tag(at + 350, 'video', { keyframe: true, ts: at + 20 });
+  });
+  is(t, hardwareEncoderFallback, queued, 'pass', 'a queued pre-failure P-frame, then the keyframe');
   // Paused at the failure: no video is due, whatever the next frame is.
   const paused = hardwareFailure((s, at) => {
     s.op(at - 100, 'pause');

@@ -19,6 +19,7 @@ import {
   uplinkCapacity,
 } from './internal/media-timeline.js';
 import type { Operation } from './internal/operations-log.js';
+import { pausedDuring, pauseSpans } from './internal/pause-spans.js';
 import {
   appStateAt,
   connectionFailure,
@@ -1008,6 +1009,7 @@ export const blackWhileDisabled: Check = {
     const targets = encoderTargets(trace);
     const app = appStateAt(trace);
     const disabled = attributeIntervals(m, (a) => !a.enableCamera);
+    const pauses = pauseSpans(trace);
     let windows = 0;
     for (const w of disabled) {
       for (const a of w.push.attempts) {
@@ -1017,6 +1019,8 @@ export const blackWhileDisabled: Check = {
         const to = Math.min(w.to, c.endMs ?? w.to);
         for (let s = from; s + 5_000 <= to; s += 5_000) {
           if (app(s) !== 'foreground' || app(s + 5_000) !== 'foreground') continue;
+          // A paused push writes no video at all (operations/pause/1).
+          if (pausedDuring(pauses, s, s + 5_000)) continue;
           windows++;
           const frames = media.videoFrames.filter((g) => g.t >= s && g.t < s + 5_000);
           const fps = frames.length / 5;

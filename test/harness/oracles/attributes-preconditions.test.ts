@@ -9,6 +9,7 @@ import t from 'tap';
 import {
   audioQualitySwitch,
   autopushStarts,
+  blackWhileDisabled,
   enableCameraSwitch,
   highQualityAudio,
   invalidValuesHarmless,
@@ -234,4 +235,19 @@ t.test('orientation/2: nothing written can arrive through a half-open connection
   };
   is(t, reshapeOnChange, build(true), 'indeterminate', 'half-open before the change');
   is(t, reshapeOnChange, build(false), 'fail', 'an open connection and no new header');
+});
+
+t.test('enable-camera/2: a paused push writes no black frames either', async (t) => {
+  const build = (pause: boolean) => {
+    const s = new Story().begin({ url: URL, enableCamera: false });
+    s.op(0, 'start');
+    s.devices(0, { camera: false });
+    s.attempt(70);
+    for (let x = 110; x < 3000; x += 200) s.tag(x, 'video');
+    if (pause) s.op(3000, 'pause');
+    s.end(12_000);
+    return s.build();
+  };
+  is(t, blackWhileDisabled, build(true), 'not-applicable', 'paused: no 5 s window to judge');
+  is(t, blackWhileDisabled, build(false), 'fail', 'not paused: the video stopped');
 });

@@ -155,15 +155,22 @@ export const startIdempotent: Check = {
           },
         );
       const until = o.callMs + E;
-      const net = networkRecords(trace, o.call.seq, Number.POSITIVE_INFINITY).find((r) => ms(r) <= until);
+      // The next operation, an attribute or app change, or an injected fault ends what the call is
+      // blamed for (as for operations/idle/1).
+      const cause = trace.find((r) => r.seq > o.call.seq && (ms(r) > until || otherCause(r)));
+      const endSeq = cause?.seq ?? Number.POSITIVE_INFINITY;
+      const net = networkRecords(trace, o.call.seq, endSeq)[0];
       const opened = log.handles.find(
         (h) =>
           h.device !== 'videoEncoder' &&
           h.calledAtMs >= o.callMs &&
           h.calledAtMs <= until &&
-          h.open.seq > o.call.seq,
+          h.open.seq > o.call.seq &&
+          h.open.seq < endSeq,
       );
-      const event = m.events.find((e) => e.seq > o.call.seq && e.t <= until && !ADAPTATION_CODES.has(e.code));
+      const event = m.events.find(
+        (e) => e.seq > o.call.seq && e.seq < endSeq && !ADAPTATION_CODES.has(e.code),
+      );
       const bad = net ?? opened?.open ?? event?.record;
       if (bad)
         return fail(

@@ -71,6 +71,14 @@ t.test('operations/start/2: start() during a push changes nothing', async (t) =>
     s.dns(3010, ADDRESS);
   });
   is(t, startIdempotent, reconnects, 'fail', 'second start() resolves again');
+  const kicked = pushWith((s, d) => {
+    s.op(3000, 'start');
+    s.serverClose(3100, d.conn);
+    s.event(3100, 3004);
+    s.event(3100, 1102);
+    s.dns(3200, ADDRESS);
+  });
+  is(t, startIdempotent, kicked, 'pass', "a kick after the call: its reconnection is not the call's");
   const clean = new Story().begin();
   startedPush(clean);
   is(t, startIdempotent, clean.build(), 'not-applicable', 'one start()');

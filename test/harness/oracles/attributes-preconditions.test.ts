@@ -124,6 +124,15 @@ t.test('muted/1: pause() explains missing audio and a microphone not reopened on
   for (let x = 110; x < 8000; x += 66.67) silent.tag(x, 'video');
   silent.end(8000);
   is(t, mutedClosesMicrophone, silent.build(), 'fail', 'muted, publishing, no audio frame');
+
+  // The same silence through a connection gone half-open before the muted window: nothing could arrive.
+  const frozen = new Story().begin({ url: URL, muted: true });
+  frozen.op(0, 'start');
+  frozen.devices(0, { mic: false });
+  const fc = frozen.attempt(70);
+  frozen.add(300, 'net.half_open', { conn: fc });
+  frozen.end(8000);
+  is(t, mutedClosesMicrophone, frozen.build(), 'pass', 'muted, half-open: only the microphone is judged');
 });
 
 t.test(

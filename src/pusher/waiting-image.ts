@@ -40,6 +40,23 @@ export async function loadWaitingImage(
   if (expectedMd5 !== '' && md5 !== expectedMd5.trim().toLowerCase()) {
     return { ok: false, reason: 'hash-mismatch', detail: `md5 ${md5}, expected ${expectedMd5}` };
   }
+  let decoded = decodedByMd5.get(md5);
+  if (decoded === undefined) {
+    decoded = decodeMeanColour(body);
+    if (decodedByMd5.size >= 16) decodedByMd5.clear();
+    decodedByMd5.set(md5, decoded);
+  }
+  return 'error' in decoded
+    ? { ok: false, reason: 'undecodable', detail: decoded.error }
+    : { ok: true, ...decoded, md5 };
+}
+
+type Decoded = { colour: Ycbcr; width: number; height: number } | { error: string };
+
+/** Decoding is pure and slow (a full-size PNG); the same bytes are served again and again. */
+const decodedByMd5 = new Map<string, Decoded>();
+
+function decodeMeanColour(body: Uint8Array): Decoded {
   try {
     const png = PNG.sync.read(Buffer.from(body));
     let r = 0;
@@ -51,14 +68,10 @@ export async function loadWaitingImage(
       g += png.data[i + 1];
       b += png.data[i + 2];
     }
-    return {
-      ok: true,
-      colour: rgbToYcbcr(r / pixels, g / pixels, b / pixels),
-      width: png.width,
-      height: png.height,
-      md5,
-    };
+    // Frozen: one decoded colour is shared by every load of the same bytes.
+    const colour = Object.freeze(rgbToYcbcr(r / pixels, g / pixels, b / pixels));
+    return { colour, width: png.width, height: png.height };
   } catch (e) {
-    return { ok: false, reason: 'undecodable', detail: `not a PNG image: ${(e as Error).message}` };
+    return { error: `not a PNG image: ${(e as Error).message}` };
   }
 }

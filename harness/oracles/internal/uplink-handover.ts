@@ -150,12 +150,31 @@ export function pusherCloseBy(
       evidence: [rec, fin].filter((r): r is TraceRecord => r !== undefined),
     };
   }
-  if (remote && (!fin || remote.seq < fin.seq) && ms(remote) <= (fin ? ms(fin) : Number.POSITIVE_INFINITY))
+  if (remote && (!fin || remote.seq < fin.seq) && ms(remote) <= (fin ? ms(fin) : Number.POSITIVE_INFINITY)) {
+    // Long after the deadline, over a link that had delivered everything: a FIN sent in time would have
+    // arrived before the network or the server ended the connection.
+    const { max } = uplinkDelays(trace);
+    const sentBefore = u.sends.filter((x) => x.seq < remote.seq).pop()?.cumEnd ?? 0;
+    const deliveredBefore = u.delivers.filter((x) => x.seq < remote.seq).pop()?.cumEnd ?? 0;
+    const idleFrom = u.delivers.filter((x) => x.seq < remote.seq).pop()?.t ?? 0;
+    if (
+      !frozen &&
+      !after.some((r) => r.kind === 'net.toxic' && r.seq < remote.seq) &&
+      deliveredBefore >= sentBefore &&
+      ms(remote) > Math.max(deadline, idleFrom) + max + SLACK_MS
+    )
+      return {
+        status: 'late',
+        fromMs: ms(remote) - max,
+        how: `no FIN had arrived when ${remote.kind} ended the connection at ${ms(remote)} ms over an idle link`,
+        evidence: [remote],
+      };
     return {
       status: 'unknown',
       why: `the network or the server ended connection ${netConn} first (${remote.kind} at ${ms(remote)} ms)`,
       evidence: [remote],
     };
+  }
   if (frozen)
     return {
       status: 'unknown',

@@ -282,6 +282,10 @@ t.test('wire/teardown/1 wants FCUnpublish, deleteStream, then FIN within E of st
     status: 'indeterminate',
     summary: /network or the server ended/,
   });
+  // No FIN by the time the network reset the connection 3 s after stop() over an idle link: not closed.
+  const neverClosed = replace(base, (e) => e[1] === 'net.fin' || e[1] === 'wire.close', []);
+  neverClosed.push([8000, 'net.reset', { conn: 7, cause: 'scripted reset' }]);
+  t.match(stopUnpublishes.evaluate(build(neverClosed)), { status: 'fail', summary: /closed only at 7980/ });
   t.equal(
     status(
       stopUnpublishes,

@@ -150,6 +150,18 @@ export class BitWriter {
     return this;
   }
 
+  /** Forget what was written, keeping the buffer: one writer serves every frame of an encoder. */
+  reset(): this {
+    this.byteLength = 0;
+    this.bitOffset = 0;
+    return this;
+  }
+
+  /** The bytes written so far as a view of the writer's buffer: valid until the next write or reset. */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.byteLength + (this.bitOffset > 0 ? 1 : 0));
+  }
+
   /** The bytes written so far (a partial last byte is included, its unused bits zero). A copy. */
   toBytes(): Uint8Array {
     return this.buffer.slice(0, this.byteLength + (this.bitOffset > 0 ? 1 : 0));

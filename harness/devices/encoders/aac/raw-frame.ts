@@ -39,6 +39,21 @@ export function naturalFrameBytes(channels: 1 | 2): number {
  */
 export function silentRawFrame(channels: 1 | 2, targetBytes = 0): Uint8Array {
   const bytes = Math.max(targetBytes, naturalFrameBytes(channels));
+  // Pure in (channels, bytes), and a steady bitrate asks for the same few sizes: frames are shared
+  // (consumers copy them into packets and never change them).
+  const key = bytes * 2 + channels - 1;
+  let frame = silentFrames.get(key);
+  if (frame === undefined) {
+    frame = buildSilentRawFrame(channels, bytes);
+    if (silentFrames.size >= 64) silentFrames.clear();
+    silentFrames.set(key, frame);
+  }
+  return frame;
+}
+
+const silentFrames = new Map<number, Uint8Array>();
+
+function buildSilentRawFrame(channels: 1 | 2, bytes: number): Uint8Array {
   const w = new BitWriter(bytes);
   writeSilentElement(w, channels);
   let room = bytes * 8 - w.bitLength - 3; // 3 bits for ID_END

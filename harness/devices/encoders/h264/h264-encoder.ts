@@ -7,6 +7,8 @@
  * partly cropped when the size is not a multiple of 16), whose luma is (frameIndex mod 255) + 1 and whose
  * chroma is the flat colour's. Marker values are >= 1 so that PCM bytes never need emulation prevention.
  */
+
+import { BitWriter } from '../bit-writer.js';
 import { ByteBudget } from '../byte-budget.js';
 import { geometryOf, type H264Geometry, timingOf, validateBitrate, validateH264Config } from './config.js';
 import { chooseLevel } from './level.js';
@@ -45,6 +47,8 @@ export class H264Encoder {
   private readonly spsNal: Uint8Array;
   private readonly ppsNal: Uint8Array;
   private readonly budget = new ByteBudget();
+  /** The slice writer, reused for every frame (see buildPSlice). */
+  private readonly scratch = new BitWriter(1024);
   private framesSinceIdr = 0;
   private frameNum = 0;
   private idrCount = 0;
@@ -98,23 +102,29 @@ export class H264Encoder {
     if (keyframe) {
       this.frameNum = 0;
       this.framesSinceIdr = 0;
-      slice = buildIdrSlice({
-        geometry: this.geometry,
-        log2MaxFrameNum: LOG2_MAX_FRAME_NUM,
-        colour,
-        markerLuma,
-        idrPicId: this.idrCount % IDR_PIC_ID_MODULO,
-      });
+      slice = buildIdrSlice(
+        {
+          geometry: this.geometry,
+          log2MaxFrameNum: LOG2_MAX_FRAME_NUM,
+          colour,
+          markerLuma,
+          idrPicId: this.idrCount % IDR_PIC_ID_MODULO,
+        },
+        this.scratch,
+      );
       this.idrCount += 1;
     } else {
       this.frameNum = (this.frameNum + 1) % MAX_FRAME_NUM;
-      slice = buildPSlice({
-        geometry: this.geometry,
-        log2MaxFrameNum: LOG2_MAX_FRAME_NUM,
-        colour,
-        markerLuma,
-        frameNum: this.frameNum,
-      });
+      slice = buildPSlice(
+        {
+          geometry: this.geometry,
+          log2MaxFrameNum: LOG2_MAX_FRAME_NUM,
+          colour,
+          markerLuma,
+          frameNum: this.frameNum,
+        },
+        this.scratch,
+      );
     }
     this.framesSinceIdr += 1;
     this.lastColour = colour;

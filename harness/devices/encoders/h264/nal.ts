@@ -41,12 +41,21 @@ export function fillerNalUnit(costBytes: number): Uint8Array {
       `Failed to build filler data: cost ${costBytes} bytes, expected an integer >= ${MIN_FILLER_BYTES}`,
     );
   }
-  const out = new Uint8Array(costBytes - NAL_LENGTH_PREFIX_BYTES);
-  out[0] = NalUnitType.FillerData;
-  out.fill(0xff, 1, out.length - 1);
-  out[out.length - 1] = 0x80;
+  // The same cost gives the same bytes, and a steady bitrate pads every frame by the same few amounts:
+  // fillers are shared (consumers copy NAL units into packets and never change them).
+  let out = fillers.get(costBytes);
+  if (out === undefined) {
+    out = new Uint8Array(costBytes - NAL_LENGTH_PREFIX_BYTES);
+    out[0] = NalUnitType.FillerData;
+    out.fill(0xff, 1, out.length - 1);
+    out[out.length - 1] = 0x80;
+    if (fillers.size >= 64) fillers.clear();
+    fillers.set(costBytes, out);
+  }
   return out;
 }
+
+const fillers = new Map<number, Uint8Array>();
 
 /** Concatenates NAL units as an Annex B byte stream with 4-byte start codes (00 00 00 01). */
 export function toAnnexB(nalus: readonly Uint8Array[]): Uint8Array {

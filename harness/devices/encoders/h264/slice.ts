@@ -40,11 +40,11 @@ const MB_TYPE_I_PCM_IN_P_SLICE = 5 + 25;
 const I16X16_DC_PREFIX = 0b0010011;
 const I16X16_DC_PREFIX_BITS = 7;
 
-/** Builds the IDR slice NAL unit (nal_ref_idc 3, type 5). */
-export function buildIdrSlice(params: SliceParams & { idrPicId: number }): Uint8Array {
+/** Builds the IDR slice NAL unit (nal_ref_idc 3, type 5). `scratch`: as for {@link buildPSlice}. */
+export function buildIdrSlice(params: SliceParams & { idrPicId: number }, scratch?: BitWriter): Uint8Array {
   const { geometry, colour } = params;
   const mbCount = geometry.widthMbs * geometry.heightMbs;
-  const w = new BitWriter(mbCount + 1024);
+  const w = scratch?.reset() ?? new BitWriter(mbCount + 1024);
   w.writeUe(0); // first_mb_in_slice
   w.writeUe(SLICE_TYPE_I_ALL);
   w.writeUe(0); // pic_parameter_set_id
@@ -68,14 +68,17 @@ export function buildIdrSlice(params: SliceParams & { idrPicId: number }): Uint8
     }
   }
   w.writeTrailingBits();
-  return nalUnit(3, NalUnitType.IdrSlice, w.toBytes());
+  return nalUnit(3, NalUnitType.IdrSlice, w.view());
 }
 
-/** Builds a reference P slice NAL unit (nal_ref_idc 2, type 1). */
-export function buildPSlice(params: SliceParams & { frameNum: number }): Uint8Array {
+/**
+ * Builds a reference P slice NAL unit (nal_ref_idc 2, type 1). `scratch` (reset here) saves allocating a
+ * writer per frame: at 25 frames a second the allocations, not the bits, were the cost.
+ */
+export function buildPSlice(params: SliceParams & { frameNum: number }, scratch?: BitWriter): Uint8Array {
   const { geometry } = params;
   const mbCount = geometry.widthMbs * geometry.heightMbs;
-  const w = new BitWriter(448);
+  const w = scratch?.reset() ?? new BitWriter(448);
   w.writeUe(0); // first_mb_in_slice
   w.writeUe(SLICE_TYPE_P_ALL);
   w.writeUe(0); // pic_parameter_set_id
@@ -88,7 +91,7 @@ export function buildPSlice(params: SliceParams & { frameNum: number }): Uint8Ar
   w.writeUe(mbCount - 1); // mb_skip_run
   writePcm(w, MB_TYPE_I_PCM_IN_P_SLICE, params.markerLuma, params.colour);
   w.writeTrailingBits();
-  return nalUnit(2, NalUnitType.NonIdrSlice, w.toBytes());
+  return nalUnit(2, NalUnitType.NonIdrSlice, w.view());
 }
 
 function writePcm(w: BitWriter, mbType: number, luma: number, colour: YCbCr): void {

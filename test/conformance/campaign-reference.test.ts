@@ -28,11 +28,6 @@ export const KNOWN_ORACLE_ISSUES: readonly KnownOracleIssue[] = [
     why: 'the link was down (outage) or the connection gone while muted: no frame can arrive',
   },
   {
-    requirement: /^operations\/(idle\/1|start\/2)$/,
-    summary: /was followed by/,
-    why: 'activity with another cause at the same time (a start in progress, the waiting-image fetch, an injected reset) is blamed on the redundant call',
-  },
-  {
     requirement: /^events\/push-begin\/1$/,
     summary: /no 1002 within 1000 ms/,
     why: "the deadline runs from the server's acceptance, not from the reply's delivery (reset, outage or case end first)",
@@ -68,16 +63,6 @@ export const KNOWN_ORACLE_ISSUES: readonly KnownOracleIssue[] = [
     why: "the 5 s deadline leaves no room for the network's own delays (3 s DNS answers, 400 ms round trips)",
   },
   {
-    requirement: /^wire\/teardown\/1$/,
-    summary: /was reset \(RST\) instead of closed/,
-    why: 'an injected reset_peer toxic at the instant of stop()',
-  },
-  {
-    requirement: /^(operations\/stop\/1|wire\/teardown\/1)$/,
-    summary: /was not closed within 1000 ms|closed only at/,
-    why: "the close is timed at the FIN's delivery through a congested link; the pusher ends the socket at once (the wire tap does not record end())",
-  },
-  {
     requirement: /^reconnect\/recovery\/1$/,
     summary: /no media frame at the server within 2000 ms of the 1002/,
     why: 'the push was paused: no media by design',
@@ -88,19 +73,9 @@ export const KNOWN_ORACLE_ISSUES: readonly KnownOracleIssue[] = [
     why: 'the size changed while paused: nothing was pushed at the new size yet',
   },
   {
-    requirement: /^operations\/pause\/1$/,
-    summary: /followed by a reconnection/,
-    why: 'the reconnection was caused by an injected fault (reset, kick), not by the pause',
-  },
-  {
     requirement: /^stream\/metadata\/1$/,
     summary: /AudioSpecificConfig says/,
     why: "a paused push's new connection: its metadata is compared with the server's cached AAC header of the previous connection",
-  },
-  {
-    requirement: /^operations\/snapshot\/2$/,
-    summary: /before any picture settled/,
-    why: 'with enable-camera false the black picture is a picture to the pusher, not to the oracle (spec ambiguity)',
   },
 ];
 

@@ -10,6 +10,7 @@
  * downlink's minimum delay. On a link without delay only the order is checked.
  */
 import type { TraceRecord, TraceValue } from '../sim/trace.js';
+import { memoByTrace } from './internal/memo-by-trace.js';
 import { pusherCloseBy } from './internal/uplink-handover.js';
 import {
   caseStart,
@@ -60,7 +61,10 @@ export interface RtmpConnection {
  * just before the tap's `wire.connection`), its local address (`net.connected`) and the server session
  * that publishes from that address.
  */
-export function rtmpConnections(trace: readonly TraceRecord[]): RtmpConnection[] {
+/** The pusher's RTMP connections as the wire tap saw them; memoised per trace (internal/memo-by-trace.ts). */
+export const rtmpConnections = memoByTrace(buildRtmpConnections);
+
+function buildRtmpConnections(trace: readonly TraceRecord[]): RtmpConnection[] {
   const out: RtmpConnection[] = [];
   const byWire = new Map<number, RtmpConnection>();
   const localByNet = new Map<number, string>();

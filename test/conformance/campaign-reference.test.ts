@@ -28,16 +28,6 @@ export const KNOWN_ORACLE_ISSUES: readonly KnownOracleIssue[] = [
     why: 'the link was down (outage) or the connection gone while muted: no frame can arrive',
   },
   {
-    requirement: /^events\/push-begin\/1$/,
-    summary: /no 1002 within 1000 ms/,
-    why: "the deadline runs from the server's acceptance, not from the reply's delivery (reset, outage or case end first)",
-  },
-  {
-    requirement: /^events\/reconnect\/1$/,
-    summary: /1102 event\(s\) for \d+ reconnection attempt/,
-    why: 'the push ended (critical error, stop, case end) between a 1102 and the attempt it announced',
-  },
-  {
     requirement: /^bitrate\/events\/1$/,
     summary: /without a change of the encoder target/,
     why: 'a setTargetBitrate down to the floor (e.g. 219 -> 200 kbit/s) is not counted as a change',
@@ -56,16 +46,6 @@ export const KNOWN_ORACLE_ISSUES: readonly KnownOracleIssue[] = [
     requirement: /^attributes\/background-mute\/1$/,
     summary: /timestamps jumped/,
     why: 'audio continuity is judged across a reconnection',
-  },
-  {
-    requirement: /^reconnect\/recovery\/1$/,
-    summary: /expected 1001 and 1002 within 5000 ms/,
-    why: "the 5 s deadline leaves no room for the network's own delays (3 s DNS answers, 400 ms round trips)",
-  },
-  {
-    requirement: /^reconnect\/recovery\/1$/,
-    summary: /no media frame at the server within 2000 ms of the 1002/,
-    why: 'the push was paused: no media by design',
   },
   {
     requirement: /^bitrate\/net-status\/2$/,

@@ -10,8 +10,26 @@ import type { TraceRecord, TraceValue } from '../sim/trace.js';
 import { EVENT_DEADLINE_MS } from './events.js';
 import { attributeTimeline } from './internal/attribute-timeline.js';
 import { deliveryHorizon } from './internal/delivery-horizon.js';
+import {
+  meanTarget,
+  type TargetPoint,
+  targetAt,
+  targetSeries,
+  targetValuesIn,
+} from './internal/encoder-target.js';
 import { pushModel } from './internal/push-model.js';
-import { tagWrites } from './internal/tag-write-times.js';
+import { type SequenceHeader, sequenceHeaders } from './internal/sequence-headers.js';
+import {
+  type Arrivals,
+  arrivals,
+  bytesIn,
+  firstIndexAtOrAfter,
+  isAudioFrameTag,
+  isVideoFrameTag,
+  kbpsIn,
+} from './internal/server-arrivals.js';
+import { overlaps, type Span, spanAt } from './internal/spans.js';
+import { type CapacityStep, capacitySteps, minCapacity } from './internal/uplink-capacity.js';
 import {
   eventsWithCode,
   excerpt,
@@ -28,17 +46,32 @@ import {
 } from './trace-query.js';
 import type { Check } from './types.js';
 
+// Trace views moved to internal/ (one concept per file), re-exported for the oracles that import them here.
+export type { Arrivals, CapacityStep, SequenceHeader, Span, TargetPoint };
+export {
+  arrivals,
+  bytesIn,
+  capacitySteps,
+  firstIndexAtOrAfter,
+  isAudioFrameTag,
+  isVideoFrameTag,
+  kbpsIn,
+  meanTarget,
+  minCapacity,
+  overlaps,
+  sequenceHeaders,
+  spanAt,
+  targetAt,
+  targetSeries,
+  targetValuesIn,
+};
+
 /** E (docs/spec.md Conventions). */
 const E = EVENT_DEADLINE_MS;
 
 // =====================================================================================================
 // Trace views (exported for background.ts and waiting-image.ts)
 // =====================================================================================================
-
-export interface Span {
-  from: number;
-  to: number;
-}
 
 /** A publishing interval: from its 1002 to the end of that connection (or the case end), ms. */
 export interface PublishingInterval extends Span {
@@ -75,10 +108,6 @@ export function publishingIntervals(trace: readonly TraceRecord[]): PublishingIn
   return out;
 }
 
-export function spanAt<T extends Span>(spans: readonly T[], t: number): T | undefined {
-  return spans.find((s) => s.from <= t && t < s.to);
-}
-
 /** Background intervals from `app.state` records (the initial state included), ms; open ones end at Infinity. */
 export function backgroundIntervals(trace: readonly TraceRecord[]): Span[] {
   const out: Span[] = [];
@@ -106,10 +135,6 @@ export function backgroundings(trace: readonly TraceRecord[]): (Span & { record:
     out.push({ from: ms(r), to: back ? ms(back) : Number.POSITIVE_INFINITY, record: r });
   }
   return out;
-}
-
-export function overlaps(spans: readonly Span[], from: number, to: number): boolean {
-  return spans.some((s) => s.from < to && from < s.to);
 }
 
 /** One attribute patch: the case's attributes at start, then each `pusher.attributes` record. */
@@ -202,215 +227,6 @@ export function modeAt(trace: readonly TraceRecord[], t: number): Mode {
     if (typeof v === 'string' && (MODES as readonly string[]).includes(v)) mode = v as Mode;
   }
   return mode;
-}
-
-/** One point of the encoder target series T(t): open, setTargetBitrate or close of the current encoder. */
-export interface TargetPoint {
-  t: number;
-  /** kbit/s; undefined when no video encoder is open. */
-  kbps: number | undefined;
-  kind: 'open' | 'set' | 'close';
-  record: TraceRecord;
-}
-
-/** T(t) from the device trace: each successful openVideoEncoder and setTargetBitrate, and the close of the open handle. */
-export function targetSeries(trace: readonly TraceRecord[]): TargetPoint[] {
-  const out: TargetPoint[] = [];
-  let current: string | undefined;
-  for (const r of trace) {
-    if (r.kind !== 'device.call' || str(r, 'device') !== 'videoEncoder' || str(r, 'result') !== 'ok')
-      continue;
-    const method = str(r, 'method');
-    const handle = `${str(r, 'kind')}#${num(r, 'session')}`;
-    const args = field(r, 'args');
-    const a = args && typeof args === 'object' && !Array.isArray(args) ? args : {};
-    if (method === 'openVideoEncoder' && typeof a.targetBitrateKbps === 'number') {
-      current = handle;
-      out.push({ t: ms(r), kbps: a.targetBitrateKbps, kind: 'open', record: r });
-    } else if (method === 'setTargetBitrate' && handle === current && typeof a.kbps === 'number') {
-      out.push({ t: ms(r), kbps: a.kbps, kind: 'set', record: r });
-    } else if (method === 'close' && handle === current) {
-      current = undefined;
-      out.push({ t: ms(r), kbps: undefined, kind: 'close', record: r });
-    }
-  }
-  return out;
-}
-
-/** T at `t`, after every change at `t` itself. */
-export function targetAt(series: readonly TargetPoint[], t: number): number | undefined {
-  let v: number | undefined;
-  for (const p of series) {
-    if (p.t > t) break;
-    v = p.kbps;
-  }
-  return v;
-}
-
-/** The values T takes in [from, to] (the one in force at `from` and every later one), open-close gaps skipped. */
-export function targetValuesIn(
-  series: readonly TargetPoint[],
-  from: number,
-  to: number,
-): { t: number; kbps: number }[] {
-  const out: { t: number; kbps: number }[] = [];
-  const first = targetAt(series, from);
-  if (first !== undefined) out.push({ t: from, kbps: first });
-  for (const p of series)
-    if (p.t > from && p.t <= to && p.kbps !== undefined) out.push({ t: p.t, kbps: p.kbps });
-  return out;
-}
-
-/** Time-weighted mean of T over [from, to) (ignoring instants with no encoder open). */
-export function meanTarget(series: readonly TargetPoint[], from: number, to: number): number | undefined {
-  let sum = 0;
-  let dur = 0;
-  let t = from;
-  let v = targetAt(series, from);
-  for (const p of series) {
-    if (p.t <= from) continue;
-    if (p.t >= to) break;
-    if (v !== undefined) {
-      sum += v * (p.t - t);
-      dur += p.t - t;
-    }
-    t = p.t;
-    v = p.kbps;
-  }
-  if (v !== undefined) {
-    sum += v * (to - t);
-    dur += to - t;
-  }
-  return dur > 0 ? sum / dur : undefined;
-}
-
-/** One piece of the uplink's capacity program, ms; kbps null = unlimited, undefined = follows a trace. */
-export interface CapacityStep extends Span {
-  kbps: number | null | undefined;
-}
-
-/** The uplink's capacity program from its `net.link` record (steps, outages and bandwidth toxics included). */
-export function capacitySteps(trace: readonly TraceRecord[]): CapacityStep[] | undefined {
-  const link = trace.find((r) => r.kind === 'net.link' && str(r, 'link') === 'uplink');
-  const segs = field(link, 'segments');
-  if (!Array.isArray(segs)) return undefined;
-  const out: CapacityStep[] = [];
-  for (const s of segs) {
-    if (!s || typeof s !== 'object' || Array.isArray(s) || typeof s.atUs !== 'number') continue;
-    const kbps = s.trace === true ? undefined : typeof s.kbps === 'number' ? s.kbps : null;
-    if (out.length > 0) out[out.length - 1].to = s.atUs / 1000;
-    out.push({ from: s.atUs / 1000, to: Number.POSITIVE_INFINITY, kbps });
-  }
-  return out;
-}
-
-/** Lowest capacity over [from, to] (kbit/s; Infinity when unlimited); undefined when a trace segment is involved. */
-export function minCapacity(steps: readonly CapacityStep[], from: number, to: number): number | undefined {
-  let lo = Number.POSITIVE_INFINITY;
-  for (const s of steps) {
-    if (s.to <= from || s.from > to) continue;
-    if (s.kbps === undefined) return undefined;
-    lo = Math.min(lo, s.kbps === null ? Number.POSITIVE_INFINITY : s.kbps);
-  }
-  return lo;
-}
-
-/** Arrival times and cumulative bytes of one kind of media frame at the server (sequence headers excluded). */
-export interface Arrivals {
-  t: number[];
-  cum: number[];
-  records: TraceRecord[];
-}
-
-export function isVideoFrameTag(r: TraceRecord): boolean {
-  return r.kind === 'observer.tag' && str(r, 'type') === 'video' && num(r, 'avcPacketType') === 1;
-}
-
-export function isAudioFrameTag(r: TraceRecord): boolean {
-  return r.kind === 'observer.tag' && str(r, 'type') === 'audio' && num(r, 'aacPacketType') === 1;
-}
-
-export function arrivals(trace: readonly TraceRecord[], type: 'video' | 'audio' | 'media'): Arrivals {
-  const out: Arrivals = { t: [], cum: [], records: [] };
-  let cum = 0;
-  for (const r of trace) {
-    const take =
-      type === 'video'
-        ? isVideoFrameTag(r)
-        : type === 'audio'
-          ? isAudioFrameTag(r)
-          : isVideoFrameTag(r) || isAudioFrameTag(r);
-    if (!take) continue;
-    cum += num(r, 'size') ?? 0;
-    out.t.push(ms(r));
-    out.cum.push(cum);
-    out.records.push(r);
-  }
-  return out;
-}
-
-/** Index of the first arrival at or after `t`. */
-export function firstIndexAtOrAfter(a: Arrivals, t: number): number {
-  let lo = 0;
-  let hi = a.t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a.t[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Bytes that arrived in [from, to). */
-export function bytesIn(a: Arrivals, from: number, to: number): number {
-  const i = firstIndexAtOrAfter(a, from);
-  const j = firstIndexAtOrAfter(a, to);
-  if (j <= i) return 0;
-  return a.cum[j - 1] - (i > 0 ? a.cum[i - 1] : 0);
-}
-
-/** Received rate over [from, to), kbit/s (8 x bytes / ms). */
-export function kbpsIn(a: Arrivals, from: number, to: number): number {
-  return to > from ? (bytesIn(a, from, to) * 8) / (to - from) : 0;
-}
-
-/** An AVC sequence header at the server with the size flv.js decoded from its SPS. */
-export interface SequenceHeader {
-  arrival: number;
-  ts: number;
-  index: number;
-  width: number;
-  height: number;
-  /** Estimated pusher-side write time (internal/tag-write-times.ts): at most the arrival. */
-  written: number;
-  /** Index of the server publish it arrived in (0-based). */
-  segment: number;
-  record: TraceRecord;
-}
-
-export function sequenceHeaders(trace: readonly TraceRecord[]): SequenceHeader[] {
-  const configs = new Map<number, TraceRecord>();
-  for (const r of ofKind(trace, 'observer.videoConfig')) configs.set(num(r, 'atTag') ?? -1, r);
-  const out: SequenceHeader[] = [];
-  for (const w of tagWrites(trace)) {
-    if (w.type !== 'video' || !w.header) continue;
-    const index = num(w.record, 'index') ?? -1;
-    const c = configs.get(index);
-    const width = num(c, 'width');
-    const height = num(c, 'height');
-    if (width === undefined || height === undefined) continue;
-    out.push({
-      arrival: w.arrival,
-      ts: w.ts,
-      index,
-      width,
-      height,
-      written: w.written,
-      segment: w.segment,
-      record: w.record,
-    });
-  }
-  return out;
 }
 
 /** Connection segments at the server: tags arriving after a `server.postPublish` belong to that publish. */

@@ -28,34 +28,9 @@ export const KNOWN_ORACLE_ISSUES: readonly KnownOracleIssue[] = [
     why: 'the link was down (outage) or the connection gone while muted: no frame can arrive',
   },
   {
-    requirement: /^bitrate\/events\/1$/,
-    summary: /without a change of the encoder target/,
-    why: 'a setTargetBitrate down to the floor (e.g. 219 -> 200 kbit/s) is not counted as a change',
-  },
-  {
-    requirement: /^bitrate\/events\/2$/,
-    summary: /without a change of the pushed size/,
-    why: 'the connection ended (kick, reset) within 2 s of the 1005, before the new sequence header',
-  },
-  {
-    requirement: /^bitrate\/net-status\/1$/,
-    summary: /stopped at .* while publishing until/,
-    why: 'after stop() the connection counts as publishing while its teardown drains through a slow link',
-  },
-  {
     requirement: /^attributes\/background-mute\/1$/,
     summary: /timestamps jumped/,
     why: 'audio continuity is judged across a reconnection',
-  },
-  {
-    requirement: /^bitrate\/net-status\/2$/,
-    summary: /reports \d+x\d+; the pushed size/,
-    why: 'the size changed while paused: nothing was pushed at the new size yet',
-  },
-  {
-    requirement: /^stream\/metadata\/1$/,
-    summary: /AudioSpecificConfig says/,
-    why: "a paused push's new connection: its metadata is compared with the server's cached AAC header of the previous connection",
   },
 ];
 

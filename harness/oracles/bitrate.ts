@@ -1239,6 +1239,7 @@ export const netStatusCadence: Check = {
  * while the pusher was
  * publishing and the server saw everything it wrote until the record (internal/delivery-horizon.ts): a
  * header still queued when the connection was reset, kicked, went half-open or the case ended is unknown.
+ * A publish that writes no video sequence header at all pushes no size: its records are not judged.
  */
 export const netStatusTruthful: Check = {
   requirement: 'bitrate/net-status/2',
@@ -1251,6 +1252,7 @@ export const netStatusTruthful: Check = {
     const horizon = deliveryHorizon(trace);
     let sizeChecked = 0;
     let unseen = 0;
+    let noVideo = 0;
     for (const r of records) {
       const t = ms(r);
       const w = num(r, 'videoWidth') ?? -1;
@@ -1280,6 +1282,12 @@ export const netStatusTruthful: Check = {
       );
       // Just after a publish began, before the connection's first header is written: the size it starts with.
       const opening = headers.find((x) => x.segment === segment);
+      // A publish that writes no video at all (the camera failed, the app is in the background without a
+      // waiting image) pushes no size: the record may report the encoder's, which nothing contradicts.
+      if (opening === undefined) {
+        noVideo++;
+        continue;
+      }
       if (opening && opening.written > t && !inForce.includes(opening)) inForce.push(opening);
       for (const p of paused.filter((x) => x.from <= t && x.to >= t - 1000)) {
         const resumed = headers.find((x) => x.written >= p.from);
@@ -1294,9 +1302,16 @@ export const netStatusTruthful: Check = {
     }
     return pass(
       `${records.length} net-status record(s): target always T, size always the pushed one (${sizeChecked} checked` +
-        (unseen ? `; ${unseen} not judged: what the pusher wrote by then never reached the server)` : ')'),
+        (unseen ? `; ${unseen} not judged: what the pusher wrote by then never reached the server` : '') +
+        (noVideo ? `; ${noVideo} not judged: their publish pushed no video` : '') +
+        ')',
       {
-        numbers: { records: records.length, sizeChecked, ...(unseen ? { unjudged: unseen } : {}) },
+        numbers: {
+          records: records.length,
+          sizeChecked,
+          ...(unseen ? { unjudged: unseen } : {}),
+          ...(noVideo ? { withoutVideo: noVideo } : {}),
+        },
       },
     );
   },

@@ -706,7 +706,10 @@ export class LivePusher implements PusherUnderTest {
   // ---- adaptation -------------------------------------------------------------------------------
   #controlStep(): void {
     const session = this.#session;
-    if (!this.#live || !session) return;
+    // Paused: nothing is sent, so the socket says nothing about the link; adapting on that silence raised
+    // the target and changed the resolution back and forth with no frame pushed (spurious 1005s, campaign
+    // seed 1 run 255). Adaptation resumes with the media.
+    if (!this.#live || !session || this.#paused) return;
     const now = this.#env.clock.now();
     const decision = this.#controller.update({
       nowMs: now,

@@ -106,7 +106,7 @@ export async function probeMedia(input: MediaInput, options: RunOptions = {}): P
 }
 
 /**
- * Decodes every stream with `ffmpeg -v error -i file -f null -` and returns stderr's non-empty lines:
+ * Decodes every stream with `ffmpeg -v error -i file -f null -` (a large muxing queue) and returns stderr's non-empty lines:
  * each is a decoder (or demuxer) error. An empty array means a clean decode.
  */
 export async function decodeErrors(input: MediaInput, options: RunOptions = {}): Promise<string[]> {
@@ -115,7 +115,22 @@ export async function decodeErrors(input: MediaInput, options: RunOptions = {}):
       'ffmpeg-decode',
       file,
       FFMPEG_PATH,
-      ['-nostdin', '-hide_banner', '-v', 'error', '-i', file, '-f', 'null', '-'],
+      // A large muxing queue: a capture whose video track goes quiet for a long stretch (camera failed,
+      // background without a waiting image) while audio flows would otherwise overflow ffmpeg's interleaving
+      // queue for the null output ("Too many packets buffered"), which says nothing about decoding.
+      [
+        '-nostdin',
+        '-hide_banner',
+        '-v',
+        'error',
+        '-i',
+        file,
+        '-max_muxing_queue_size',
+        '65536',
+        '-f',
+        'null',
+        '-',
+      ],
       options,
     );
     return lines(stderr);

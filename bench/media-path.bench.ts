@@ -79,7 +79,14 @@ report({
   unit: 'x real time',
   target: '>= 300x (aim 1000x)',
   pass: factor >= 300,
-  detail: { wallMs: Math.round(ms), cpuMs, loadAverage: os.loadavg()[0].toFixed(2), tags: timeline.tags.length, bytes: timeline.bytes, yields: sim.yields },
+  detail: {
+    wallMs: Math.round(ms),
+    cpuMs,
+    loadAverage: os.loadavg()[0].toFixed(2),
+    tags: timeline.tags.length,
+    bytes: timeline.bytes,
+    yields: sim.yields,
+  },
 });
 report({
   name: 'media path: peak memory (RSS)',

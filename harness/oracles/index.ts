@@ -14,7 +14,7 @@ import type { Check } from './types.js';
 import { WAITING_IMAGE_CHECKS } from './waiting-image.js';
 import { WIRE_CHECKS } from './wire.js';
 
-export { judgeCase, type JudgeOptions, type RequirementInfo, verdictFor } from './judge.js';
+export { type JudgeOptions, judgeCase, type RequirementInfo, verdictFor } from './judge.js';
 export type { Check, CheckResult, Level, Outcome, OutcomeStatus, Verdict } from './types.js';
 
 /** Every check, one per requirement. */

@@ -83,7 +83,7 @@ export class BitWriter {
     let remaining = count;
     while (remaining > 0) {
       if (this.bitOffset === 0) this.buffer[this.byteLength] = 0;
-      const take = 8 - this.bitOffset < remaining ? 8 - this.bitOffset : remaining;
+      const take = Math.min(8 - this.bitOffset, remaining);
       remaining -= take;
       this.buffer[this.byteLength] |=
         ((value >>> remaining) & ((1 << take) - 1)) << (8 - this.bitOffset - take);

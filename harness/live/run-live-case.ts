@@ -28,10 +28,10 @@ import { RecordedPusher } from '../runner/recorded-pusher.js';
 import { type CaseRun, SERVER_APP, SERVER_HOST, SERVER_PORT, streamNameFor } from '../runner/run-case.js';
 import { tencentTxSecret } from '../server/embedded-media-server.js';
 import { digestTrace, TraceRecorder, type TraceValue } from '../sim/index.js';
+import { validateCapture } from '../validation/validate-capture.js';
 import { dateEstablishmentsByReports } from './internal/date-establishments.js';
 import { deviceScriptInputOf } from './internal/device-script-input.js';
 import { ServerAddressMap } from './internal/server-address-map.js';
-import { validateLiveCapture } from './internal/validate-capture.js';
 import { LiveClock } from './live-clock.js';
 import type { LiveMediaServer } from './live-media-server.js';
 import { LiveStreamObserver } from './live-stream-observer.js';
@@ -386,7 +386,7 @@ export async function runLiveCase(def: CaseDefinition, options: RunLiveCaseOptio
       `the harness could not keep real time: its event loop was delayed up to ${maxMs} ms (budget ${jitterBudgetMs} ms)`,
     );
   const flv = observer?.bytes() ?? new Uint8Array(0);
-  if (options.validate !== false) await validateLiveCapture(def, flv, timeline, trace, harnessErrors);
+  if (options.validate !== false) await validateCapture(def, flv, timeline, trace, harnessErrors);
   const records = dateEstablishmentsByReports(trace.records);
   return {
     caseId: def.id,

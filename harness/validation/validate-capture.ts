@@ -1,13 +1,13 @@
 /**
- * ffprobe's verdict on a live capture, recorded as `validation.ffprobe` exactly as the simulation's runner
- * records it (harness/runner/run-case.ts keeps its version private; this mirrors it for live runs).
+ * ffprobe's verdict on a case's capture, recorded as `validation.ffprobe`: the same for a simulated run
+ * (harness/runner/run-case.ts) and a live one (harness/live/run-live-case.ts).
  */
-import type { FlvTimeline } from '../../observer/flv-demux.js';
-import type { CaseDefinition } from '../../runner/case-schema.js';
-import type { TraceRecorder } from '../../sim/index.js';
-import { decodeErrors, decodeVideoFrames, probeMedia } from '../../validation/ffprobe.js';
+import type { FlvTimeline } from '../observer/flv-demux.js';
+import type { CaseDefinition } from '../runner/case-schema.js';
+import type { TraceRecorder } from '../sim/index.js';
+import { decodeErrors, decodeVideoFrames, probeMedia } from './ffprobe.js';
 
-export async function validateLiveCapture(
+export async function validateCapture(
   def: CaseDefinition,
   flv: Uint8Array,
   timeline: FlvTimeline | undefined,

@@ -1931,14 +1931,22 @@ export const unknownEnumKeeps: Check = {
       const until = c.t + 3_000;
       const v = media.videoConfigs.find((x) => x.tag && x.tag.record.seq > c.record.seq && x.t <= until);
       const before = [...media.videoConfigs].reverse().find((x) => x.tag && x.tag.record.seq < c.record.seq);
-      if (v && before && (v.width !== before.width || v.height !== before.height))
-        return fail(
-          `unknown ${names.join(', ')} at ${c.t} ms: the stream changed from ${before.width}x${before.height} to ${v.width}x${v.height}`,
-          {
-            atMs: v.t,
-            evidence: [c.record, before.record, v.record],
-          },
-        );
+      // The criterion is the shape and the mode's ceiling, not the exact size: bitrate adaptation moves along
+      // the resolution ladder (same shape, announced by 1005) whatever the attributes do.
+      if (v && before) {
+        const a = c.after;
+        const shape = shapeOk(v.width, v.height, a.orientation, a.aspect);
+        const ceiling = MODE_CEILING[a.mode] ?? 544;
+        const sameShape = before.width > before.height === v.width > v.height;
+        if (!shape.ok || !sameShape || Math.min(v.width, v.height) > ceiling)
+          return fail(
+            `unknown ${names.join(', ')} at ${c.t} ms: the stream changed from ${before.width}x${before.height} to ${v.width}x${v.height} (${shape.ok && sameShape ? `above the ${a.mode} ceiling ${ceiling}` : `expected the shape ${a.orientation} ${a.aspect}`})`,
+            {
+              atMs: v.t,
+              evidence: [c.record, before.record, v.record],
+            },
+          );
+      }
       const au = media.audioConfigs.find((x) => x.tag && x.tag.record.seq > c.record.seq && x.t <= until);
       const auBefore = [...media.audioConfigs]
         .reverse()

@@ -52,6 +52,14 @@ const DECREASE_HOLD_MS = 600;
 const QUIET_DELAY_MS = 60;
 /** The 1101 condition is judged on the rate drained over this long: a socket drains in bursts. */
 const BUSY_WINDOW_MS = 1000;
+/** A blocked-then-released cycle of the socket behind a full bottleneck queue lasts up to this long. */
+const DRAIN_CYCLE_MS = 3000;
+
+interface DrainPoint {
+  nowMs: number;
+  drainedBytes: number;
+  waiting: boolean;
+}
 
 export class BitrateController {
   #min: number;
@@ -68,7 +76,9 @@ export class BitrateController {
   /** Video share of the throughput measured at the last decrease (undefined: no congestion seen yet). */
   #congestedVideoKbps: number | undefined;
   /** Bytes drained by the network so far, per step, over the last BUSY_WINDOW_MS (and one step before). */
-  #drainHistory: { nowMs: number; drainedBytes: number; waiting: boolean }[] = [];
+  #drainHistory: DrainPoint[] = [];
+  /** The same points over the last DRAIN_CYCLE_MS. */
+  #drainCycle: DrainPoint[] = [];
 
   constructor(options: BitrateControllerOptions) {
     this.#min = options.minKbps;
@@ -104,6 +114,7 @@ export class BitrateController {
     this.#busySinceMs = undefined;
     this.#congestedVideoKbps = undefined;
     this.#drainHistory = [];
+    this.#drainCycle = [];
   }
 
   update(sample: BitrateSample): BitrateDecision {
@@ -199,10 +210,12 @@ export class BitrateController {
   }
 
   /**
-   * Rate the network drained over the last BUSY_WINDOW_MS, kbit/s, when data waited in most of its steps
-   * (an idle link's rate is only what we sent); undefined before a full window.
+   * What the socket drained recently, kbit/s, waiting or not: the last BUSY_WINDOW_MS, or the last
+   * DRAIN_CYCLE_MS when that second was a blocked phase; undefined before a full BUSY_WINDOW_MS. The longer window covers a whole
+   * blocked-then-released cycle: behind a full bottleneck queue the socket can take nothing for a second
+   * while the link still drains at capacity (attributes/invalid-values: 0 kbit/s over one second of a
+   * 4,000 kbit/s link cut the target to the floor).
    */
-  /** What the socket drained over the last BUSY_WINDOW_MS, kbit/s, waiting or not; undefined before a full window. */
   #drainedOverLastSecond(): number | undefined {
     const h = this.#drainHistory;
     if (h.length < 2) return undefined;
@@ -210,16 +223,26 @@ export class BitrateController {
     const last = h[h.length - 1];
     const span = last.nowMs - first.nowMs;
     if (span < BUSY_WINDOW_MS) return undefined;
-    return ((last.drainedBytes - first.drainedBytes) * 8) / span;
+    const second = ((last.drainedBytes - first.drainedBytes) * 8) / span;
+    const c = this.#drainCycle;
+    const cycleSpan = last.nowMs - c[0].nowMs;
+    const cycle = cycleSpan > span ? ((last.drainedBytes - c[0].drainedBytes) * 8) / cycleSpan : 0;
+    // A second that drained far less than the whole cycle is a blocked phase, not the link's rate; otherwise
+    // the last second is the better measure (capacity may just have dropped: campaign seed 1 run 330).
+    return second >= 0.25 * cycle ? second : cycle;
   }
 
   #drainedOverWindow(sample: BitrateSample, prev: BitrateSample | undefined): number | undefined {
     const h = this.#drainHistory;
-    h.push({
+    const point = {
       nowMs: sample.nowMs,
       drainedBytes: sample.bytesHandedToSocket - sample.socketBacklogBytes,
       waiting: prev !== undefined && prev.socketBacklogBytes + prev.appBacklogBytes > 0,
-    });
+    };
+    h.push(point);
+    const c = this.#drainCycle;
+    c.push(point);
+    while (c.length > 2 && c[1].nowMs <= sample.nowMs - DRAIN_CYCLE_MS) c.shift();
     while (h.length > 2 && h[1].nowMs <= sample.nowMs - BUSY_WINDOW_MS) h.shift();
     const first = h[0];
     const span = sample.nowMs - first.nowMs;

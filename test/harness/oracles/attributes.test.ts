@@ -606,6 +606,17 @@ t.test('attributes/invalid/1..5: invalid values fall back without harm, each log
     'pass',
     'unknown orientation ignored',
   );
+  const adapts = push({}, (s) => {
+    s.attributes(3000, { aspect: '1:1' });
+    s.event(3100, 1005);
+    s.header(3100, 'video', { width: 272, height: 480 });
+  });
+  is(t, unknownEnumKeeps, adapts, 'pass', 'a smaller rung of the same shape is adaptation, not the unknown value');
+  const aboveCeiling = push({}, (s) => {
+    s.attributes(3000, { mode: 'ULTRA' });
+    s.header(3100, 'video', { width: 1088, height: 1920 });
+  });
+  is(t, unknownEnumKeeps, aboveCeiling, 'fail', 'an unknown mode raised the resolution past the ceiling');
   is(t, unknownEnumKeeps, clean(), 'not-applicable', 'no unknown value');
 
   const clamped = (sent: number) =>

@@ -44,3 +44,44 @@ t.test('no 1101 when the bursts carry the floor on average', (t) => {
   t.same(burstyLink(900, 40), [], 'never busy at 900 kbit/s');
   t.end();
 });
+
+/**
+ * A socket behind a full bottleneck queue: it takes `kbps` for `openMs`, then nothing for `blockedMs`
+ * (the queue drains down to its low mark), over and over, with data always waiting. Returns the targets.
+ */
+function blockedCycles(kbps: number, openMs: number, blockedMs: number, steps: number) {
+  const c = new BitrateController({
+    minKbps: 50,
+    maxKbps: 10_000,
+    congestedDelayMs: 150,
+    dropDelayMs: 2000,
+    initialKbps: 10_000,
+  });
+  let drained = 0;
+  const targets: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const now = i * 250;
+    const inCycle = now % (openMs + blockedMs);
+    if (inCycle < openMs) drained += (kbps * 250) / 8;
+    const handed = drained + 500_000;
+    targets.push(
+      c.update({
+        nowMs: now,
+        bytesHandedToSocket: handed,
+        socketBacklogBytes: 80_000,
+        appBacklogBytes: handed - drained - 80_000,
+        audioKbps: 24,
+      }).targetKbps,
+    );
+  }
+  return targets;
+}
+
+t.test('a second in which a blocked socket took nothing does not cut to the floor', (t) => {
+  // 8 Mbit/s for 1 s, then blocked for 1.75 s (attributes/invalid-values); the third cut falls in a second
+  // that drained nothing. The backlog is held constant, so every cut is a real one: only the depth matters.
+  const targets = blockedCycles(8000, 1000, 1750, 12);
+  const lowest = Math.min(...targets);
+  t.ok(lowest > 150, `lowest target ${lowest} kbit/s in 3 s (the floor is 50): ${targets.join(' ')}`);
+  t.end();
+});

@@ -611,7 +611,13 @@ t.test('attributes/invalid/1..5: invalid values fall back without harm, each log
     s.event(3100, 1005);
     s.header(3100, 'video', { width: 272, height: 480 });
   });
-  is(t, unknownEnumKeeps, adapts, 'pass', 'a smaller rung of the same shape is adaptation, not the unknown value');
+  is(
+    t,
+    unknownEnumKeeps,
+    adapts,
+    'pass',
+    'a smaller rung of the same shape is adaptation, not the unknown value',
+  );
   const aboveCeiling = push({}, (s) => {
     s.attributes(3000, { mode: 'ULTRA' });
     s.header(3100, 'video', { width: 1088, height: 1920 });

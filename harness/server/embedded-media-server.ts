@@ -4,6 +4,10 @@ import type { Duplex } from 'node:stream';
 import type { Scheduler, TraceRecorder } from '../sim/index.js';
 
 const require = createRequire(import.meta.url);
+/** node:http's own parser release (what it runs when a server socket closes); a public legacy module. */
+const { freeParser } = require('_http_common') as {
+  freeParser(parser: unknown, req: unknown, socket: unknown): void;
+};
 
 /** The parts of node-media-server 4.x internals we touch (CommonJS, no types shipped). */
 interface NmsSession {
@@ -64,6 +68,8 @@ export class EmbeddedMediaServer {
   readonly #nms: NmsInstance;
   readonly #context: NmsContext;
   #binding: ServerCaseBinding | undefined;
+  /** HTTP connections of the current case: their node:http parsers are freed when it ends. */
+  #httpSockets: Duplex[] = [];
   readonly version: string;
 
   private constructor() {
@@ -114,7 +120,15 @@ export class EmbeddedMediaServer {
   #forgetCase(): void {
     // Sockets are not destroyed here: their 'close' would run on a later tick, after the case's fake
     // clock is gone, and NMS would start a real 30 s grace timer that fires inside another case. The
-    // case's sockets are dead with its scheduler; dropping NMS's references is enough.
+    // case's sockets are dead with its scheduler; dropping NMS's references is enough, except for the
+    // HTTP parser node:http gave each HTTP connection: a native object held by a global handle until the
+    // socket closes, which kept the whole case (its NMS sessions, network, trace: ~1.3 MB, plus NMS's
+    // 1 MB FLV parse buffers) alive for the rest of the process. Freed as node:http frees it on close.
+    for (const socket of this.#httpSockets) {
+      const parser = (socket as { parser?: unknown }).parser;
+      if (parser) freeParser(parser, null, socket);
+    }
+    this.#httpSockets = [];
     this.#context.sessions.clear();
     this.#context.broadcasts.clear();
   }
@@ -166,6 +180,7 @@ export class EmbeddedMediaServer {
     const http = this.#nms.httpServer.httpServer;
     if (!http) throw new Error('Failed to accept an HTTP connection: node-media-server built no HTTP server');
     http.emit('connection', socket);
+    this.#httpSockets.push(socket);
   }
 
   /** Close the connection of every current RTMP publisher (the "kick at time T" behaviour). */

@@ -24,5 +24,7 @@ function encodeFlatPng(width: number, height: number, colour: Ycbcr): Uint8Array
     png.data[i + 2] = b;
     png.data[i + 3] = 255;
   }
-  return new Uint8Array(PNG.sync.write(png));
+  // The options go to write(): pngjs's sync writer ignores the constructor's and tries all five filters
+  // per line, which for a flat picture only costs time.
+  return new Uint8Array(PNG.sync.write(png, { filterType: 0 }));
 }

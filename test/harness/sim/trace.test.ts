@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import {
   canonicalJson,
   createSocketPair,
+  digestTrace,
   parseTrace,
   Simulation,
+  serializeRecord,
   serializeTrace,
+  type TraceRecord,
 } from '../../../harness/sim/index.js';
 import { expectError } from '../../helpers/expect-error.js';
 
@@ -47,4 +51,30 @@ t.test('canonical JSON sorts keys and round-trips through JSON Lines', async (t)
   t.ok(back.length > 200);
   t.equal(serializeTrace(back), lines, 'parse then serialise gives the same bytes');
   expectError(t, () => parseTrace('{"t":1}\n'), { message: /line 1/ });
+});
+
+t.test('serializeRecord writes the canonical JSON of the record, whatever shapes a kind takes', async (t) => {
+  const records: TraceRecord[] = [
+    { t: 1, seq: 0, kind: 'k.same', data: { z: 1, a: 'x', m: [1, { b: 2, a: 1 }] } },
+    { t: 2, seq: 1, kind: 'k.same', data: { z: 2, a: 'y', m: [] } },
+    // Same kind, another key order, a missing key, an extra key, an undefined value, -0, escapes.
+    { t: 3, seq: 2, kind: 'k.same', data: { a: 'q"\n\u2028', z: -0 } },
+    { t: 4, seq: 3, kind: 'k.same', data: { z: 3, a: 'w', m: null, extra: true } },
+    { t: 5, seq: 4, kind: 'k.same', data: { z: undefined as unknown as number, a: 'u', m: 1e21 } },
+    { t: 6, seq: 5, kind: 'k.same', data: { z: 1, a: 'x', m: 0.1 } },
+    { t: 7, seq: 6, kind: 'k.empty', data: {} },
+    { t: 8, seq: 7, kind: 'k.nullproto', data: Object.assign(Object.create(null), { b: 1, a: 2 }) },
+  ];
+  for (const r of records) {
+    const expected = canonicalJson({ data: r.data, kind: r.kind, seq: r.seq, t: r.t });
+    t.equal(serializeRecord(r), expected, `record ${r.seq}`);
+    t.same(JSON.parse(serializeRecord(r)), JSON.parse(expected));
+  }
+  // The digest is SHA-256 of the JSON Lines, also across its buffer boundary (a 300 kB record, many small).
+  const many = [
+    ...records,
+    { t: 9, seq: 8, kind: 'k.big', data: { s: 'é'.repeat(150_000) } },
+    ...Array.from({ length: 5000 }, (_, i) => ({ t: 10 + i, seq: 9 + i, kind: 'k.small', data: { i } })),
+  ];
+  t.equal(digestTrace(many), createHash('sha256').update(serializeTrace(many)).digest('hex'), 'digest');
 });

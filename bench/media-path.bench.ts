@@ -5,6 +5,7 @@ import { StreamObserver } from '../harness/observer/stream-observer.js';
 import { createSimPusherClock } from '../harness/runner/sim-pusher-clock.js';
 import { EmbeddedMediaServer } from '../harness/server/embedded-media-server.js';
 import { createSocketPair, Simulation } from '../harness/sim/index.js';
+import { ByteSlab } from '../src/bytes/byte-slab.js';
 import {
   aacRawFrameBody,
   aacSequenceHeaderBody,
@@ -49,11 +50,12 @@ const audio = new AacEncoder({ sampleRate: 48000, channels: 2, targetBitrateKbps
 const t0 = sim.now;
 const ts = () => Math.round((sim.now - t0) / 1000);
 let frameIndex = 0;
+const videoBodies = new ByteSlab(); // as the reference pusher builds its video bodies
 let peakRss = 0;
 sim.scheduler.every(40_000, () => {
   const frame = video.encode({ colour: { y: 100, cb: 110, cr: 140 }, frameIndex: frameIndex++ });
   if (frameIndex === 1) publisher.sendVideo(ts(), avcSequenceHeaderBody(frame));
-  publisher.sendVideo(ts(), avcNaluPacketBody(frame));
+  publisher.sendVideo(ts(), avcNaluPacketBody(frame, 0, videoBodies));
 });
 let audioFrames = 0;
 sim.scheduler.every(Math.round((1024 * 1_000_000) / 48000), () => {

@@ -2,6 +2,7 @@
  * Video tag bodies for H.264 (FLV spec v10.1 E.4.3.1 VIDEODATA with CodecID 7, AVCVIDEOPACKET E.4.3.2),
  * exactly as carried in an FLV video tag or an RTMP video message (type 9).
  */
+import type { ByteSlab } from '../bytes/byte-slab.js';
 import { RtmpError } from '../rtmp/rtmp-error.js';
 
 /** FLV CodecID of AVC/H.264. */
@@ -83,9 +84,10 @@ export function avcSequenceHeaderBody(sets: AvcParameterSets): Uint8Array {
 /**
  * Video tag body carrying one access unit: FrameType 1 (key) or 2 (inter) with CodecID 7, AVCPacketType 1,
  * CompositionTime (SI24, ms; 0 for streams without B-frames), then each NAL unit as a 4-byte big-endian
- * length followed by its bytes. Size: 5 + Σ(4 + nalu.length).
+ * length followed by its bytes. Size: 5 + Σ(4 + nalu.length). With a `slab`, the body is a view carved
+ * from it (a sender that builds many bodies saves an ArrayBuffer each).
  */
-export function avcNaluPacketBody(unit: AvcAccessUnit, compositionTimeMs = 0): Uint8Array {
+export function avcNaluPacketBody(unit: AvcAccessUnit, compositionTimeMs = 0, slab?: ByteSlab): Uint8Array {
   if (!Number.isInteger(compositionTimeMs) || compositionTimeMs < -0x800000 || compositionTimeMs > 0x7fffff) {
     throw new RtmpError(
       'PROTOCOL',
@@ -95,8 +97,8 @@ export function avcNaluPacketBody(unit: AvcAccessUnit, compositionTimeMs = 0): U
   }
   let length = 5;
   for (const nalu of unit.nalus) length += 4 + nalu.length;
-  const out = new Uint8Array(length);
-  const view = new DataView(out.buffer);
+  const out = slab ? slab.allocate(length) : new Uint8Array(length);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[0] = ((unit.keyframe ? FRAME_TYPE_KEY : FRAME_TYPE_INTER) << 4) | FLV_VIDEO_CODEC_AVC;
   out[1] = AVC_PACKET_NALU;
   const cts = compositionTimeMs & 0xffffff;

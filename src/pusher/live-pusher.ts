@@ -16,6 +16,7 @@ import type {
   StateChange,
   VideoPicture,
 } from '../../harness/adapter/types.js';
+import { ByteSlab } from '../bytes/byte-slab.js';
 import {
   aacRawFrameBody,
   aacSequenceHeaderBody,
@@ -114,6 +115,8 @@ export class LivePusher implements PusherUnderTest {
   #phase: Phase = 'idle';
   #url: RtmpUrl | undefined;
   #session: PushSession | undefined;
+  /** Video bodies are carved from slabs: one ArrayBuffer per frame was the publisher's largest cost. */
+  readonly #videoBodies = new ByteSlab();
   #live = false;
   #reconnectsDone = 0;
   #reconnectTimer: unknown;
@@ -617,7 +620,7 @@ export class LivePusher implements PusherUnderTest {
     if (captureMs - this.#startMs - this.#stats.lastVideoTs > 1000) this.#keyframeTs = [];
     const ts = this.#timestamp(captureMs, 'video');
     if (!this.#sendParameterSets(frame, ts)) return;
-    session.sendVideo(ts, avcNaluPacketBody(frame), frame.keyframe);
+    session.sendVideo(ts, avcNaluPacketBody(frame, 0, this.#videoBodies), frame.keyframe);
   }
 
   /** How long the data waiting (in our queue and in the socket) takes to leave at the measured rate, ms. */

@@ -6,6 +6,7 @@
  * Continuation chunks are type 3 and repeat the extended timestamp when the header had one (5.3.1.3).
  */
 
+import { ByteSlab } from '../bytes/byte-slab.js';
 import { RtmpError } from './rtmp-error.js';
 import {
   DEFAULT_CHUNK_SIZE,
@@ -59,6 +60,8 @@ export function validateChunkSize(size: number, verb: string, maximum = MAX_CHUN
 export class ChunkWriter {
   private size: number;
   private readonly previous = new Map<number, PreviousHeader>();
+  /** Where the chunked messages are built: one writer per connection, so one slab per connection. */
+  readonly #slab = new ByteSlab();
 
   constructor(options: ChunkWriterOptions = {}) {
     const size = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -130,8 +133,8 @@ export class ChunkWriter {
     const extraChunks = length === 0 ? 0 : Math.ceil(length / this.size) - 1;
     const firstHeader = basic + MESSAGE_HEADER_SIZE[fmt] + (extended ? 4 : 0);
     const continuationHeader = basic + (extended ? 4 : 0);
-    const out = new Uint8Array(firstHeader + extraChunks * continuationHeader + length);
-    const view = new DataView(out.buffer);
+    const out = this.#slab.allocate(firstHeader + extraChunks * continuationHeader + length);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
 
     let at = writeBasicHeader(out, 0, fmt, chunkStreamId);
     if (fmt <= 2) {

@@ -21,7 +21,7 @@ const server = EmbeddedMediaServer.get(); // startup cost is per process, not pe
 const sim = new Simulation({
   seed: 1,
   settle: {
-    macrotaskEveryUs: Number(process.env.MACRO_US ?? 100_000),
+    macrotaskEveryUs: Number(process.env.MACRO_US ?? 1_000_000),
     microtaskRounds: Number(process.env.ROUNDS ?? 4),
   },
 });

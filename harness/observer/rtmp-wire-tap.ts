@@ -10,6 +10,8 @@ const TYPE_VIDEO = 9;
 const TYPE_DATA_AMF0 = 18;
 const TYPE_COMMAND_AMF0 = 20;
 const MAX_MESSAGE = 16 * 1024 * 1024;
+const EMPTY = new Uint8Array(0);
+const isMedia = (typeId: number) => typeId === TYPE_AUDIO || typeId === TYPE_VIDEO;
 
 interface ChunkStreamState {
   timestamp: number;
@@ -18,6 +20,9 @@ interface ChunkStreamState {
   streamId: number;
   delta: number;
   extended: boolean;
+  /** A message is being reassembled on this chunk stream. */
+  inMessage: boolean;
+  /** Its payload so far; media payloads are not kept (only their type and timestamp are recorded). */
   buffer: Uint8Array | undefined;
   received: number;
 }
@@ -180,6 +185,7 @@ export class RtmpWireTap {
         streamId: 0,
         delta: 0,
         extended: false,
+        inMessage: false,
         buffer: undefined,
         received: 0,
       };
@@ -201,7 +207,7 @@ export class RtmpWireTap {
       tsField = ext;
     }
     next.extended = extended;
-    const newMessage = st.buffer === undefined;
+    const newMessage = !st.inMessage;
     if (fmt === 0) {
       next.timestamp = tsField;
       next.delta = 0;
@@ -215,14 +221,16 @@ export class RtmpWireTap {
     const need = Math.min(this.#chunkSize, next.length - (newMessage ? 0 : st.received));
     if (d.byteLength - p < need) return 0;
     if (newMessage) {
-      next.buffer = new Uint8Array(next.length);
+      next.inMessage = true;
+      next.buffer = isMedia(next.typeId) ? undefined : new Uint8Array(next.length);
       next.received = 0;
     }
-    next.buffer!.set(d.subarray(p, p + need), next.received);
+    next.buffer?.set(d.subarray(p, p + need), next.received);
     next.received += need;
     p += need;
     if (next.received >= next.length) {
-      this.#message(next.typeId, next.timestamp, next.buffer!);
+      this.#message(next.typeId, next.timestamp, next.buffer ?? EMPTY);
+      next.inMessage = false;
       next.buffer = undefined;
       next.received = 0;
     }

@@ -24,7 +24,7 @@ export interface SimulationOptions {
    * How async work settles between virtual instants. Each instant gets `microtaskRounds` rounds of
    * nextTick + microtask draining (cheap); a real macrotask turn (`setImmediate`, ~20 µs) is taken at
    * most once per `macrotaskEveryUs` of virtual time, for Node internals that use the real timers module.
-   * Both are deterministic: the points where we yield depend only on virtual time. Defaults 4 and 100,000 µs:
+   * Both are deterministic: the points where we yield depend only on virtual time. Defaults 4 and 1,000,000 µs:
    * everything simulated runs on faked timers and nextTicks, so the real turn is only a safety net, and
    * each one costs a poll of the real loop (at 2,000 µs they were ~10% of a campaign's time).
    */
@@ -56,7 +56,7 @@ export class Simulation {
     this.rng = createRng(options.seed);
     this.trace = new TraceRecorder(() => this.scheduler.now);
     this.#microtaskRounds = options.settle?.microtaskRounds ?? 4;
-    this.#macrotaskEveryUs = options.settle?.macrotaskEveryUs ?? 100_000;
+    this.#macrotaskEveryUs = options.settle?.macrotaskEveryUs ?? 1_000_000;
     this.#bridge = new GlobalClockBridge({
       scheduler: this.scheduler,
       rng: this.rng.fork('global-crypto'),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Scheduler, TraceRecorder } from '../sim/index.js';
 
@@ -124,9 +125,12 @@ export class EmbeddedMediaServer {
     // HTTP parser node:http gave each HTTP connection: a native object held by a global handle until the
     // socket closes, which kept the whole case (its NMS sessions, network, trace: ~1.3 MB, plus NMS's
     // 1 MB FLV parse buffers) alive for the rest of the process. Freed as node:http frees it on close.
+    // Only in-memory sockets: they never carry another byte once their case's scheduler is gone. A real
+    // socket (live mode) may still receive data, which node:http would feed to the parser it captured,
+    // by then back in its free list and perhaps serving another connection; it frees it on close itself.
     for (const socket of this.#httpSockets) {
       const parser = (socket as { parser?: unknown }).parser;
-      if (parser) freeParser(parser, null, socket);
+      if (parser && !(socket instanceof Socket)) freeParser(parser, null, socket);
     }
     this.#httpSockets = [];
     this.#context.sessions.clear();

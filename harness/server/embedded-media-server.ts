@@ -6,7 +6,7 @@ import type { Scheduler, TraceRecorder } from '../sim/index.js';
 
 const require = createRequire(import.meta.url);
 /** node:http's own parser release (what it runs when a server socket closes); a public legacy module. */
-const { freeParser } = require('_http_common') as {
+const { freeParser } = require('node:_http_common') as {
   freeParser(parser: unknown, req: unknown, socket: unknown): void;
 };
 

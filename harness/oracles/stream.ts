@@ -631,6 +631,11 @@ export const realTimeTimestamps: Check = {
         ['video', s.tags.filter(isVideoFrame)],
         ['audio', s.tags.filter(isAudioFrame)],
       ] as const) {
+        // gapsUpTo[k]: arrival gaps longer than MAX_ARRIVAL_GAP_MS among frames 0..k (a window i..j is
+        // continuous when it has none: gapsUpTo[j] === gapsUpTo[i]).
+        const gapsUpTo = new Int32Array(frames.length);
+        for (let k = 1; k < frames.length; k++)
+          gapsUpTo[k] = gapsUpTo[k - 1] + (ms(frames[k]) - ms(frames[k - 1]) > MAX_ARRIVAL_GAP_MS ? 1 : 0);
         let j = 0;
         for (let i = 0; i < frames.length; i++) {
           const start = frames[i];
@@ -639,10 +644,7 @@ export const realTimeTimestamps: Check = {
           const end = frames[j];
           const span = ms(end) - ms(start);
           if (span < WINDOW_MS - MAX_ARRIVAL_GAP_MS) continue;
-          let continuous = true;
-          for (let k = i + 1; k <= j && continuous; k++)
-            continuous = ms(frames[k]) - ms(frames[k - 1]) <= MAX_ARRIVAL_GAP_MS;
-          if (!continuous) continue;
+          if (gapsUpTo[j] !== gapsUpTo[i]) continue;
           const need = 2 * (video(ms(start), ms(end)) + audioKbps);
           if (capacity(ms(start), ms(end)) < need) continue;
           windows++;

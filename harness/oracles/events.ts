@@ -205,7 +205,9 @@ export const pushBegins: Check = {
         continue;
       }
       const at = reply ? reply.deliveredMs : acceptedAt;
-      const e = begins.find((b) => !used.has(b) && b.t >= acceptedAt && b.t <= at + E);
+      // The answer's arrival also bounds the acceptance: in live mode the server's records come over IPC and
+      // are stamped later than the server acted, so a prompt 1002 can precede the recorded acceptance.
+      const e = begins.find((b) => !used.has(b) && b.t >= Math.min(acceptedAt, at) && b.t <= at + E);
       // The push ended (stop(), a critical error) before the answer arrived, or the case did before E.
       const push = m.pushes.find((p) => p.attempts.some((a) => a.connection === c));
       if (!e && ((push && push.endMs <= at) || at + E > m.caseEndMs)) {

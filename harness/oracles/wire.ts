@@ -11,6 +11,8 @@
  */
 import type { TraceRecord, TraceValue } from '../sim/trace.js';
 import { memoByTrace } from './internal/memo-by-trace.js';
+import { pushModel } from './internal/push-model.js';
+import { replyDelivery } from './internal/reply-delivery.js';
 import { pusherCloseBy } from './internal/uplink-handover.js';
 import {
   caseStart,
@@ -193,6 +195,23 @@ function overConnections(
     if (o.status === 'indeterminate') indeterminateOutcome ??= o;
   }
   return indeterminateOutcome ?? pass(passed(conns.length), { numbers: { connections: conns.length } });
+}
+
+/**
+ * The earliest the server's NetStream.Publish.Start could have reached the pusher: its acceptance plus the
+ * downlink's delay floor, or, when that is earlier, the downlink delivery that completed the server's bytes
+ * up to it. In simulation the delivery is never earlier. In live mode the server's records come over IPC
+ * from its process and are stamped on arrival, later than the server acted (seen 20 ms late on a loaded
+ * machine), while the proxy's delivery records are stamped where they happen: the answer reaching the
+ * pusher bounds when the server answered.
+ */
+function publishStartReachableMs(trace: readonly TraceRecord[], c: RtmpConnection, downMs: number): number {
+  const start = c.publishStart as TraceRecord;
+  const byDelay = ms(start) + downMs;
+  const net =
+    c.netConn === undefined ? undefined : pushModel(trace).connections.find((x) => x.conn === c.netConn);
+  const reply = net ? replyDelivery(net, ms(start)) : undefined;
+  return reply && 'deliveredMs' in reply ? Math.min(byDelay, reply.deliveredMs) : byDelay;
 }
 
 function violations(c: RtmpConnection, rule: string): TraceRecord[] {
@@ -458,7 +477,7 @@ export const publishSequence: Check = {
               evidence: ev(early),
             });
           }
-          const earliest = ms(c.publishStart) + down;
+          const earliest = publishStartReachableMs(trace, c, down);
           if (ms(early) < earliest - SLACK_MS || (publish && early.seq < publish.seq)) {
             return fail(
               `connection ${c.conn}: ${what} at ${ms(early)} ms, before NetStream.Publish.Start could have arrived (${round(earliest)} ms)`,
@@ -640,7 +659,7 @@ export const metadataBeforeMedia: Check = {
             },
           );
         }
-        const earliest = ms(c.publishStart!) + down;
+        const earliest = publishStartReachableMs(trace, c, down);
         if (ms(meta[0]) < earliest - SLACK_MS) {
           return fail(
             `connection ${c.conn}: onMetaData at ${ms(meta[0])} ms, before NetStream.Publish.Start could have arrived (${round(earliest)} ms)`,

@@ -142,6 +142,30 @@ t.test("events/push-begin/1: E runs from the answer's delivery to the pusher", a
   is(t, pushBegins, build(null, null, 900), 'indeterminate', 'the answer was lost with the connection');
 });
 
+t.test(
+  'events/push-begin/1: a server record stamped after its answer reached the pusher (live mode)',
+  async (t) => {
+    // The live server's records come over IPC and are stamped on arrival: here 25 ms after the proxy
+    // delivered the server's answer, and 20 ms after the pusher's prompt 1002.
+    const s = new Story().begin();
+    s.op(0, 'start');
+    s.devices(0);
+    s.dns(70, ADDRESS);
+    const c = s.connect(70);
+    s.connected(80, c);
+    s.event(80, 1001);
+    s.add(85, 'net.send', { link: 'downlink', conn: c, bytes: 3073 });
+    s.add(90, 'net.deliver', { link: 'downlink', conn: c, bytes: 3073 });
+    s.handshake(90, c);
+    s.add(100, 'net.send', { link: 'downlink', conn: c, bytes: 156 });
+    s.add(105, 'net.deliver', { link: 'downlink', conn: c, bytes: 156 });
+    s.event(110, 1002);
+    s.accepted(130, c);
+    s.end(20_000);
+    is(t, pushBegins, s.build(), 'pass', 'the 1002 follows the answer, not the late record');
+  },
+);
+
 t.test('events/camera/1: one 1003 per camera open; a late open after stop is closed silently', async (t) => {
   const good = new Story().begin();
   startedPush(good);

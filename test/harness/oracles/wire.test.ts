@@ -167,6 +167,31 @@ t.test('wire/publish/1 judges order, reply timing, publishing type and early med
   t.equal(status(publishSequence, firstNotConnect), 'fail');
 });
 
+t.test(
+  'wire/publish/1 and /4: a server record stamped after its answer reached the pusher (live mode)',
+  async (t) => {
+    // The live server's records come over IPC and are stamped on arrival: Publish.Start is recorded at
+    // 330 ms although the proxy delivered the server's answer at 282 ms, and the pusher sent its metadata
+    // (300 ms) and first media (320 ms) in between.
+    const late = [
+      ...replace(cleanPush(), (e) => e[1] === 'server.postPublish', [
+        [262, 'net.send', { link: 'downlink', conn: 7, bytes: 156 }],
+        [282, 'net.deliver', { link: 'downlink', conn: 7, bytes: 156 }],
+      ]),
+    ];
+    late.splice(
+      late.findIndex((e) => e[0] > 320),
+      0,
+      [330, 'server.postPublish', { session: 'a', ip: LOCAL, streamPath: '/live/s1' }],
+    );
+    t.equal(status(publishSequence, late), 'pass', 'publish/1');
+    t.equal(status(metadataBeforeMedia, late), 'pass', 'publish/4');
+    // Without the delivery record the recorded acceptance is all there is: still too early.
+    const noDelivery = late.filter((e) => e[1] !== 'net.deliver');
+    t.match(publishSequence.evaluate(build(noDelivery)), { status: 'fail', summary: /could have arrived/ });
+  },
+);
+
 t.test('wire/publish/2 wants releaseStream then FCPublish with the name before createStream', async (t) => {
   const base = cleanPush();
   t.equal(

@@ -113,20 +113,26 @@ t.test('events/push-begin/1: one 1002 per accepted publish, after 1001, before m
   is(t, pushBegins, new Story().begin().build(), 'not-applicable', 'nothing published');
 });
 
+/** Connected and handshaken, every downlink byte delivered; the server writes its 156-byte answer at 100 ms. */
+function answerAt100() {
+  const s = new Story().begin();
+  s.op(0, 'start');
+  s.devices(0);
+  s.dns(70, ADDRESS);
+  const c = s.connect(70);
+  s.connected(80, c);
+  s.event(80, 1001);
+  s.add(85, 'net.send', { link: 'downlink', conn: c, bytes: 3073 });
+  s.add(90, 'net.deliver', { link: 'downlink', conn: c, bytes: 3073 });
+  s.handshake(90, c);
+  s.add(100, 'net.send', { link: 'downlink', conn: c, bytes: 156 });
+  return { s, c };
+}
+
 t.test("events/push-begin/1: E runs from the answer's delivery to the pusher", async (t) => {
   /** Publish accepted at 100 ms; the answer (156 bytes) delivered at `deliveredAt` (null: never). */
   const build = (deliveredAt: number | null, beginAt: number | null, resetAt?: number) => {
-    const s = new Story().begin();
-    s.op(0, 'start');
-    s.devices(0);
-    s.dns(70, ADDRESS);
-    const c = s.connect(70);
-    s.connected(80, c);
-    s.event(80, 1001);
-    s.add(85, 'net.send', { link: 'downlink', conn: c, bytes: 3073 });
-    s.add(90, 'net.deliver', { link: 'downlink', conn: c, bytes: 3073 });
-    s.handshake(90, c);
-    s.add(100, 'net.send', { link: 'downlink', conn: c, bytes: 156 });
+    const { s, c } = answerAt100();
     s.accepted(100, c);
     if (deliveredAt !== null) s.add(deliveredAt, 'net.deliver', { link: 'downlink', conn: c, bytes: 156 });
     if (beginAt !== null) s.event(beginAt, 1002);
@@ -147,17 +153,7 @@ t.test(
   async (t) => {
     // The live server's records come over IPC and are stamped on arrival: here 25 ms after the proxy
     // delivered the server's answer, and 20 ms after the pusher's prompt 1002.
-    const s = new Story().begin();
-    s.op(0, 'start');
-    s.devices(0);
-    s.dns(70, ADDRESS);
-    const c = s.connect(70);
-    s.connected(80, c);
-    s.event(80, 1001);
-    s.add(85, 'net.send', { link: 'downlink', conn: c, bytes: 3073 });
-    s.add(90, 'net.deliver', { link: 'downlink', conn: c, bytes: 3073 });
-    s.handshake(90, c);
-    s.add(100, 'net.send', { link: 'downlink', conn: c, bytes: 156 });
+    const { s, c } = answerAt100();
     s.add(105, 'net.deliver', { link: 'downlink', conn: c, bytes: 156 });
     s.event(110, 1002);
     s.accepted(130, c);

@@ -154,15 +154,7 @@ export function serializeRecord(r: TraceRecord): string {
   for (let i = 0; i < sortedKeys.length; i++) {
     const v = r.data[sortedKeys[i]];
     if (v === undefined) continue;
-    // Finite numbers and strings (nearly every value) inline; canonicalJson for the rest and its errors.
-    const text =
-      typeof v === 'number' && Number.isFinite(v)
-        ? v === 0
-          ? '0'
-          : String(v)
-        : typeof v === 'string'
-          ? JSON.stringify(v)
-          : canonicalJson(v);
+    const text = canonicalJson(v);
     out += first ? quotedKeys[i] + text : `,${quotedKeys[i]}${text}`;
     first = false;
   }

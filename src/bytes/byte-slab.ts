@@ -8,18 +8,18 @@
  */
 export class ByteSlab {
   readonly #slabBytes: number;
-  #slab: ArrayBuffer;
+  /** Allocated at the first request: a connection that sends nothing costs no slab. */
+  #slab: ArrayBuffer | undefined;
   #used = 0;
 
   constructor(slabBytes = 256 * 1024) {
     this.#slabBytes = slabBytes;
-    this.#slab = new ArrayBuffer(slabBytes);
   }
 
   /** `n` zeroed bytes; a private ArrayBuffer when `n` is over a quarter of a slab. */
   allocate(n: number): Uint8Array {
     if (n > this.#slabBytes / 4) return new Uint8Array(n);
-    if (this.#used + n > this.#slabBytes) {
+    if (this.#slab === undefined || this.#used + n > this.#slabBytes) {
       this.#slab = new ArrayBuffer(this.#slabBytes);
       this.#used = 0;
     }

@@ -75,10 +75,8 @@ export class BitrateController {
   #busySinceMs: number | undefined;
   /** Video share of the throughput measured at the last decrease (undefined: no congestion seen yet). */
   #congestedVideoKbps: number | undefined;
-  /** Bytes drained by the network so far, per step, over the last BUSY_WINDOW_MS (and one step before). */
+  /** Bytes drained by the network so far, per step, over the last DRAIN_CYCLE_MS (and one step before). */
   #drainHistory: DrainPoint[] = [];
-  /** The same points over the last DRAIN_CYCLE_MS. */
-  #drainCycle: DrainPoint[] = [];
 
   constructor(options: BitrateControllerOptions) {
     this.#min = options.minKbps;
@@ -114,7 +112,6 @@ export class BitrateController {
     this.#busySinceMs = undefined;
     this.#congestedVideoKbps = undefined;
     this.#drainHistory = [];
-    this.#drainCycle = [];
   }
 
   update(sample: BitrateSample): BitrateDecision {
@@ -211,43 +208,48 @@ export class BitrateController {
 
   /**
    * What the socket drained recently, kbit/s, waiting or not: the last BUSY_WINDOW_MS, or the last
-   * DRAIN_CYCLE_MS when that second was a blocked phase; undefined before a full BUSY_WINDOW_MS. The longer window covers a whole
-   * blocked-then-released cycle: behind a full bottleneck queue the socket can take nothing for a second
-   * while the link still drains at capacity (attributes/invalid-values: 0 kbit/s over one second of a
-   * 4,000 kbit/s link cut the target to the floor).
+   * DRAIN_CYCLE_MS when that second was a blocked phase; undefined before a full BUSY_WINDOW_MS. The longer
+   * window covers a whole blocked-then-released cycle: behind a full bottleneck queue the socket can take
+   * nothing for a second while the link still drains at capacity (attributes/invalid-values: 0 kbit/s over
+   * one second of a 4,000 kbit/s link cut the target to the floor).
    */
   #drainedOverLastSecond(): number | undefined {
     const h = this.#drainHistory;
     if (h.length < 2) return undefined;
-    const first = h[0];
+    const first = h[this.#secondStart()];
     const last = h[h.length - 1];
     const span = last.nowMs - first.nowMs;
     if (span < BUSY_WINDOW_MS) return undefined;
     const second = ((last.drainedBytes - first.drainedBytes) * 8) / span;
-    const c = this.#drainCycle;
-    const cycleSpan = last.nowMs - c[0].nowMs;
-    const cycle = cycleSpan > span ? ((last.drainedBytes - c[0].drainedBytes) * 8) / cycleSpan : 0;
+    const cycleSpan = last.nowMs - h[0].nowMs;
+    const cycle = cycleSpan > span ? ((last.drainedBytes - h[0].drainedBytes) * 8) / cycleSpan : 0;
     // A second that drained far less than the whole cycle is a blocked phase, not the link's rate; otherwise
     // the last second is the better measure (capacity may just have dropped: campaign seed 1 run 330).
     return second >= 0.25 * cycle ? second : cycle;
   }
 
+  /** Index of the point that starts the last BUSY_WINDOW_MS: the last one at or before its start. */
+  #secondStart(): number {
+    const h = this.#drainHistory;
+    const from = h[h.length - 1].nowMs - BUSY_WINDOW_MS;
+    let i = 0;
+    while (i < h.length - 2 && h[i + 1].nowMs <= from) i++;
+    return i;
+  }
+
   #drainedOverWindow(sample: BitrateSample, prev: BitrateSample | undefined): number | undefined {
     const h = this.#drainHistory;
-    const point = {
+    h.push({
       nowMs: sample.nowMs,
       drainedBytes: sample.bytesHandedToSocket - sample.socketBacklogBytes,
       waiting: prev !== undefined && prev.socketBacklogBytes + prev.appBacklogBytes > 0,
-    };
-    h.push(point);
-    const c = this.#drainCycle;
-    c.push(point);
-    while (c.length > 2 && c[1].nowMs <= sample.nowMs - DRAIN_CYCLE_MS) c.shift();
-    while (h.length > 2 && h[1].nowMs <= sample.nowMs - BUSY_WINDOW_MS) h.shift();
-    const first = h[0];
+    });
+    while (h.length > 2 && h[1].nowMs <= sample.nowMs - DRAIN_CYCLE_MS) h.shift();
+    const start = this.#secondStart();
+    const first = h[start];
     const span = sample.nowMs - first.nowMs;
     if (span < BUSY_WINDOW_MS) return undefined;
-    const steps = h.slice(1);
+    const steps = h.slice(start + 1);
     if (steps.filter((x) => x.waiting).length * 2 < steps.length) return undefined;
     return ((h[h.length - 1].drainedBytes - first.drainedBytes) * 8) / span;
   }

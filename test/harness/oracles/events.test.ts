@@ -91,17 +91,23 @@ t.test('events/connect/1: one 1001 per established connection', async (t) => {
   is(t, connectSucceeded, new Story().begin().build(), 'not-applicable', 'no connection');
 });
 
+/** start() at 0, connected (and 1001) at 80 ms. */
+function connectedAt80() {
+  const s = new Story().begin();
+  s.op(0, 'start');
+  s.devices(0);
+  s.dns(70, ADDRESS);
+  const c = s.connect(70);
+  s.connected(80, c);
+  s.event(80, 1001);
+  return { s, c };
+}
+
 t.test('events/push-begin/1: one 1002 per accepted publish, after 1001, before media', async (t) => {
   const good = new Story().begin();
   startedPush(good);
   is(t, pushBegins, good.build(), 'pass', 'clean push');
-  const early = new Story().begin();
-  early.op(0, 'start');
-  early.devices(0);
-  early.dns(70, ADDRESS);
-  const c = early.connect(70);
-  early.connected(80, c);
-  early.event(80, 1001);
+  const { s: early, c } = connectedAt80();
   early.handshake(90, c);
   early.accepted(100, c);
   early.add(105, 'wire.firstMedia', { conn: c, type: 'video', ts: 0 });
@@ -115,13 +121,7 @@ t.test('events/push-begin/1: one 1002 per accepted publish, after 1001, before m
 
 /** Connected and handshaken, every downlink byte delivered; the server writes its 156-byte answer at 100 ms. */
 function answerAt100() {
-  const s = new Story().begin();
-  s.op(0, 'start');
-  s.devices(0);
-  s.dns(70, ADDRESS);
-  const c = s.connect(70);
-  s.connected(80, c);
-  s.event(80, 1001);
+  const { s, c } = connectedAt80();
   s.add(85, 'net.send', { link: 'downlink', conn: c, bytes: 3073 });
   s.add(90, 'net.deliver', { link: 'downlink', conn: c, bytes: 3073 });
   s.handshake(90, c);
